@@ -1,0 +1,33 @@
+package io.stagetune.common.events;
+
+import java.util.Locale;
+
+/** The split an image belongs to. Assigned once per image and never changed in later versions. */
+public enum Split {
+    TRAIN, VAL, TEST;
+
+    public String pathName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code train}, {@code val}/{@code validation} or {@code test}, case-insensitively. */
+    public static Split parse(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "train" -> TRAIN;
+            case "val", "validation" -> VAL;
+            case "test" -> TEST;
+            default -> throw new IllegalArgumentException("unknown split '" + text + "' (expected train, val or test)");
+        };
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    static Split fromJson(String text) {
+        return parse(text);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    String toJson() {
+        return pathName();
+    }
+}
