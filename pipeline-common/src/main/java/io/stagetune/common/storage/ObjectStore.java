@@ -153,6 +153,27 @@ public class ObjectStore {
         return keys;
     }
 
+    /**
+     * The names of the "folders" directly under the prefix (without the prefix and trailing slash), e.g. the
+     * dataset ids of the datasets bucket.
+     */
+    public List<String> listFolders(String bucket, String prefix) {
+        List<String> folders = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).delimiter("/").build())) {
+                Item item = result.get();
+                if (item.isDir()) {
+                    String name = item.objectName().substring(prefix.length());
+                    folders.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+                }
+            }
+        } catch (Exception e) {
+            throw failure("list", bucket, prefix, e);
+        }
+        return folders;
+    }
+
     public void delete(String bucket, String key) {
         try {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
