@@ -1,0 +1,66 @@
+package io.stagetune.common.image;
+
+import io.stagetune.common.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+
+import static io.stagetune.common.image.TestImages.ONE;
+import static io.stagetune.common.image.TestImages.ZERO;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Java transforms against torchvision's on the same images (fixtures/preprocessing-reference): PIL
+ * rounds in fixed point, so a pixel may differ by one 8-bit level, never more.
+ */
+class TorchvisionParityTest {
+
+    private static BufferedImage reference(String name) {
+        return Images.decode(TestImages.read(Fixtures.preprocessingReference().resolve(name)));
+    }
+
+    /** Largest difference, in 8-bit levels, between a CHW output without normalisation and an RGB image. */
+    private static int largestDifference(float[] chw, BufferedImage expected) {
+        int size = expected.getWidth();
+        assertThat(chw).hasSize(3 * size * size);
+        int largest = 0;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int rgb = expected.getRGB(x, y);
+                for (int c = 0; c < 3; c++) {
+                    int level = Math.round(chw[c * size * size + y * size + x] * 255);
+                    largest = Math.max(largest, Math.abs(level - ((rgb >> (16 - 8 * c)) & 0xFF)));
+                }
+            }
+        }
+        return largest;
+    }
+
+    private static Preprocessor withoutNormalisation(int resize, int crop) {
+        return new Preprocessor(new Preprocessing(resize, crop, ZERO, ONE, 0.08));
+    }
+
+    @Test
+    void evalShrinkingMatchesResizeAndCenterCrop() {
+        float[] out = withoutNormalisation(64, 56).evalTransform(reference("scene.png"));
+
+        assertThat(largestDifference(out, reference("scene-eval-64-56.png"))).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void evalEnlargingMatchesResizeAndCenterCrop() {
+        float[] out = withoutNormalisation(36, 32).evalTransform(Images.decode(TestImages.firstTrainPng()));
+
+        assertThat(largestDifference(out, reference("boot-eval-36-32.png"))).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void trainingCropMatchesResizedCrop() {
+        Preprocessor preprocessor = withoutNormalisation(48, 48);
+        float[] out = new float[preprocessor.outputLength()];
+
+        preprocessor.resizedCrop(reference("scene.png"), new CropWindow(23, 10, 70, 90), false, out, 0);
+
+        assertThat(largestDifference(out, reference("scene-crop-48.png"))).isLessThanOrEqualTo(1);
+    }
+}
