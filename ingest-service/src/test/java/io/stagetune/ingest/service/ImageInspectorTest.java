@@ -33,10 +33,10 @@ class ImageInspectorTest {
     void rejectsTruncatedImages() {
         byte[] bytes = TestImages.bytes(png);
         assertThatThrownBy(() -> inspector.inspect(Arrays.copyOf(bytes, bytes.length / 2)))
-                .isInstanceOf(RejectedFileException.class).hasMessageStartingWith("corrupt PNG");
+                .isInstanceOf(RejectedFileException.class).hasMessageStartingWith("corrupt or truncated PNG image");
         byte[] jpeg = TestImages.jpeg(png);
         assertThatThrownBy(() -> inspector.inspect(Arrays.copyOf(jpeg, jpeg.length / 2)))
-                .isInstanceOf(RejectedFileException.class).hasMessageStartingWith("corrupt JPEG");
+                .isInstanceOf(RejectedFileException.class).hasMessageStartingWith("corrupt or truncated JPEG image");
     }
 
     @Test
@@ -45,6 +45,7 @@ class ImageInspectorTest {
         assertThat(bomb.length).isLessThan(20_000);
         assertThatThrownBy(() -> inspector.inspect(bomb))
                 .isInstanceOf(RejectedFileException.class)
-                .hasMessageContaining("2000x1000 = 2000000 pixels exceeds the limit of 1000000");
+                .hasMessage("image too large: 2000x1000 pixels, the limit is 1000000 pixels")
+                .extracting(e -> ((RejectedFileException) e).code()).isEqualTo("too-many-pixels");
     }
 }

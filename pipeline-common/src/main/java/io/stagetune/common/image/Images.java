@@ -37,12 +37,12 @@ public final class Images {
     /**
      * Decodes a PNG or JPEG image into a {@link BufferedImage#TYPE_INT_RGB} image (see {@link #toRgb}).
      *
-     * @throws IllegalArgumentException naming the reason when the bytes are empty, not a PNG or JPEG image,
+     * @throws ImageDecodingException naming the reason when the bytes are empty, not a PNG or JPEG image,
      *                                  corrupt or truncated, or the image has more than {@code maxPixels} pixels
      */
     public static BufferedImage decode(byte[] bytes, long maxPixels) {
         if (bytes == null || bytes.length == 0) {
-            throw new IllegalArgumentException("not an image: no bytes");
+            throw new ImageDecodingException(ImageDecodingException.Reason.NOT_IMAGE, "not an image: no bytes", null);
         }
         ImageReader reader = readerFor(bytes);
         String format = formatName(reader).toUpperCase(Locale.ROOT);
@@ -51,7 +51,7 @@ public final class Images {
             requireAtMost(maxPixels, reader, format);
             return toRgb(read(reader, format));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read image bytes: " + reason(e), e);
+            throw corrupt(format, e);
         } finally {
             reader.dispose();
         }
@@ -67,8 +67,8 @@ public final class Images {
             throw corrupt(format, e);
         }
         if ((long) width * height > maxPixels) {
-            throw new IllegalArgumentException("image too large: " + width + "x" + height
-                    + " pixels, the limit is " + maxPixels + " pixels");
+            throw new ImageDecodingException(ImageDecodingException.Reason.TOO_MANY_PIXELS, "image too large: "
+                    + width + "x" + height + " pixels, the limit is " + maxPixels + " pixels", null);
         }
     }
 
@@ -88,8 +88,9 @@ public final class Images {
         }
     }
 
-    private static IllegalArgumentException corrupt(String format, Exception e) {
-        return new IllegalArgumentException("corrupt or truncated " + format + " image: " + reason(e), e);
+    private static ImageDecodingException corrupt(String format, Exception e) {
+        return new ImageDecodingException(ImageDecodingException.Reason.CORRUPT,
+                "corrupt or truncated " + format + " image: " + reason(e), e);
     }
 
     /**
@@ -167,11 +168,12 @@ public final class Images {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read image bytes: " + reason(e), e);
+            throw new ImageDecodingException(ImageDecodingException.Reason.NOT_IMAGE,
+                    "cannot read image bytes: " + reason(e), e);
         }
-        throw new IllegalArgumentException(other == null
+        throw new ImageDecodingException(ImageDecodingException.Reason.NOT_IMAGE, other == null
                 ? "not an image: the bytes are neither PNG nor JPEG"
-                : "unsupported image format " + other.toUpperCase(Locale.ROOT) + ", expected PNG or JPEG");
+                : "unsupported image format " + other.toUpperCase(Locale.ROOT) + ", expected PNG or JPEG", null);
     }
 
     private static String formatName(ImageReader reader) {
