@@ -139,13 +139,20 @@ public class ObjectStore {
         }
     }
 
-    /** Every key under the prefix, recursively, in the store's (lexicographic) order. */
+    /**
+     * Every key under the prefix, recursively, in the store's (lexicographic) order. Keys ending in {@code /} are
+     * left out: they are folder markers, which filesystem-backed stores such as S3Proxy list for every directory,
+     * and the layout ({@link ObjectKeys}) never names an object so.
+     */
     public List<String> list(String bucket, String prefix) {
         List<String> keys = new ArrayList<>();
         try {
             for (Result<Item> result : client.listObjects(
                     ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
-                keys.add(result.get().objectName());
+                String key = result.get().objectName();
+                if (!key.endsWith("/")) {
+                    keys.add(key);
+                }
             }
         } catch (Exception e) {
             throw failure("list", bucket, prefix, e);

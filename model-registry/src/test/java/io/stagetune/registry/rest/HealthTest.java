@@ -1,0 +1,28 @@
+package io.stagetune.registry.rest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+@QuarkusTest
+class HealthTest {
+
+    @Test
+    void isReadyAndLive() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+    }
+
+    @Test
+    void exposesPrometheusMetrics() {
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
+    }
+
+    @Test
+    void namesTheService() {
+        given().get("/info").then().statusCode(200).body("service", is("model-registry"));
+    }
+}
