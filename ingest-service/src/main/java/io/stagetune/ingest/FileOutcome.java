@@ -2,6 +2,7 @@ package io.stagetune.ingest;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.events.Split;
 
 /**

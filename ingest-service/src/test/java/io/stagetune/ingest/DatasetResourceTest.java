@@ -3,6 +3,7 @@ package io.stagetune.ingest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.embedded.EmbeddedKafka;
 import io.stagetune.common.embedded.EmbeddedS3;
 import io.stagetune.common.embedded.InjectKafka;

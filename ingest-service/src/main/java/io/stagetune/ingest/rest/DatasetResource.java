@@ -1,6 +1,6 @@
 package io.stagetune.ingest.rest;
 
-import io.stagetune.ingest.DatasetVersion;
+import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.ingest.UploadResult;
 import io.stagetune.ingest.service.Dataset;
 import io.stagetune.ingest.service.DatasetRepository;

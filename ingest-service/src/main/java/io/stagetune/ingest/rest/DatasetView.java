@@ -1,7 +1,7 @@
 package io.stagetune.ingest.rest;
 
 import io.stagetune.common.events.Split;
-import io.stagetune.ingest.DatasetVersion;
+import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.ingest.service.Dataset;
 
 import java.time.Instant;

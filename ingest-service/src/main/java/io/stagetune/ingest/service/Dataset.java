@@ -1,8 +1,8 @@
 package io.stagetune.ingest.service;
 
 import io.stagetune.common.events.Split;
-import io.stagetune.ingest.DatasetVersion;
-import io.stagetune.ingest.ManifestEntry;
+import io.stagetune.common.dataset.DatasetVersion;
+import io.stagetune.common.dataset.ManifestEntry;
 
 import java.time.Instant;
 import java.util.ArrayList;

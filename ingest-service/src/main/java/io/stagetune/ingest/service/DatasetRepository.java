@@ -1,22 +1,16 @@
 package io.stagetune.ingest.service;
 
 import io.quarkus.runtime.Startup;
+import io.stagetune.common.dataset.DatasetManifests;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.runtime.ObjectStoreConfig;
 import io.stagetune.common.storage.ObjectKeys;
 import io.stagetune.common.storage.ObjectStore;
-import io.stagetune.ingest.DatasetVersion;
-import io.stagetune.ingest.ManifestEntry;
+import io.stagetune.common.dataset.DatasetVersion;
+import io.stagetune.common.dataset.ManifestEntry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -33,11 +27,13 @@ public class DatasetRepository {
 
     private final ObjectStore store;
     private final String bucket;
+    private final DatasetManifests manifests;
     private final ConcurrentHashMap<String, Dataset> datasets = new ConcurrentHashMap<>();
 
     public DatasetRepository(ObjectStore store, ObjectStoreConfig config) {
         this.store = store;
         this.bucket = config.datasetsBucket();
+        this.manifests = new DatasetManifests(store, bucket);
     }
 
     @PostConstruct
@@ -60,13 +56,9 @@ public class DatasetRepository {
 
     private Dataset load(String datasetId) {
         Dataset dataset = new Dataset(datasetId);
-        for (String key : store.list(bucket, ObjectKeys.manifestsPrefix(datasetId))) {
-            if (key.endsWith(".json")) {
-                dataset.restoreVersion(EventJson.readDocument(store.get(bucket, key), DatasetVersion.class));
-            }
-        }
+        manifests.versions(datasetId).forEach(dataset::restoreVersion);
         if (dataset.latestVersion() > 0) {
-            dataset.restoreLatest(readEntries(ObjectKeys.manifest(datasetId, dataset.latestVersion())));
+            dataset.restoreLatest(manifests.entries(datasetId, dataset.latestVersion()));
         }
         for (String key : store.list(bucket, stagedPrefix(datasetId))) {
             dataset.restoreStaged(key, readEntries(key));
@@ -75,18 +67,7 @@ public class DatasetRepository {
     }
 
     public List<ManifestEntry> readEntries(String key) {
-        List<ManifestEntry> entries = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                new ByteArrayInputStream(store.get(bucket, key)), StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
-                if (!line.isBlank()) {
-                    entries.add(EventJson.mapper().readValue(line, ManifestEntry.class));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read manifest " + key, e);
-        }
-        return entries;
+        return manifests.entries(key);
     }
 
     public void storeImage(String key, byte[] bytes, String contentType) {
@@ -100,7 +81,7 @@ public class DatasetRepository {
     /** Writes the manifest, then the summary that marks the version complete, then updates the cache. */
     public void writeVersion(Dataset dataset, Dataset.NextVersion next) {
         DatasetVersion summary = next.summary();
-        store.put(bucket, summary.manifestKey(), jsonLines(next.entries()), "application/x-ndjson");
+        store.put(bucket, summary.manifestKey(), DatasetManifests.format(next.entries()), "application/x-ndjson");
         store.put(bucket, ObjectKeys.versionSummary(summary.datasetId(), summary.version()),
                 EventJson.writeBytes(summary), "application/json");
         List<String> stagedFiles = dataset.stagedFiles();
@@ -117,7 +98,7 @@ public class DatasetRepository {
 
     public void writeStaged(Dataset dataset, String uploadId, Collection<ManifestEntry> entries) {
         String key = stagedPrefix(dataset.id()) + uploadId + ".jsonl";
-        store.put(bucket, key, jsonLines(entries), "application/x-ndjson");
+        store.put(bucket, key, DatasetManifests.format(entries), "application/x-ndjson");
         dataset.stage(key, entries);
     }
 
@@ -135,11 +116,5 @@ public class DatasetRepository {
 
     private static String stagedPrefix(String datasetId) {
         return datasetId + "/staged/";
-    }
-
-    private static byte[] jsonLines(Collection<ManifestEntry> entries) {
-        StringBuilder lines = new StringBuilder(entries.size() * 160);
-        entries.forEach(entry -> lines.append(EventJson.write(entry)).append('\n'));
-        return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -5,7 +5,7 @@ import io.stagetune.common.events.DatasetVersionCreated;
 import io.stagetune.common.events.ImagesIngested;
 import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.runtime.EventSender;
-import io.stagetune.ingest.DatasetVersion;
+import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;

@@ -1,4 +1,4 @@
-package io.stagetune.ingest;
+package io.stagetune.common.dataset;
 
 import io.stagetune.common.events.Split;
 

@@ -1,0 +1,55 @@
+package io.stagetune.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.stagetune.common.events.Stage;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code trainer.*}. Which models train on which dataset, from which base backbone, with which plan and
+ * hyperparameters, is configuration per model (one dataset can feed several models):
+ * <pre>
+ * trainer.models.fashion.dataset=shop
+ * trainer.models.fashion.base-backbone=s3://models/resnet18-embedding.pt
+ * trainer.models.fashion.plan=HEAD,LAYER4,FULL
+ * trainer.models.fashion.hyperparameters.max-epochs=10
+ * </pre>
+ */
+@ConfigMapping(prefix = "trainer")
+public interface TrainerConfig {
+
+    Map<String, ModelConfig> models();
+
+    Planner planner();
+
+    interface ModelConfig {
+        /** The dataset whose new versions retrain this model. */
+        String dataset();
+
+        /** Object URI ({@code s3://bucket/key}) of the TorchScript embedding backbone the runs start from. */
+        String baseBackbone();
+
+        @WithDefault("HEAD,LAYER4,FULL")
+        List<Stage> plan();
+
+        /** Overrides of the trainer's defaults, passed along in every stage command. */
+        Map<String, String> hyperparameters();
+    }
+
+    interface Planner {
+        /** A new dataset version starts a run when it adds at least this many training images... */
+        @WithDefault("100")
+        int minNewImages();
+
+        /** ...or when it brings a label the model has not seen. */
+        @WithDefault("true")
+        boolean triggerOnNewLabel();
+
+        /** Quiet time after the last dataset version before a run starts, so a burst of uploads yields one run. */
+        @WithDefault("30s")
+        Duration debounce();
+    }
+}
