@@ -30,7 +30,9 @@ public final class StageTrainer {
     public StageResult train(StageRequest request, EpochListener listener) throws IOException {
         // TorchScript's profiling executor re-specialises and recompiles the graph as training changes what it
         // profiled (gradients, the last batch's size): measured 30 s instead of 0.6 s for two tiny epochs. The
-        // switch is per thread, so it is turned off for this thread's training only.
+        // switch is per thread, so it is turned off for this thread's training only (after the engine has loaded
+        // the native library).
+        Engine.getEngine("PyTorch");
         JniUtils.setGraphExecutorOptimize(false);
         try {
             return trainWithoutGraphOptimizer(request, listener);
