@@ -1,0 +1,78 @@
+package io.stagetune.trainer.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+
+import java.util.Random;
+
+/**
+ * Epochs over backbone features computed once (see {@link FeatureCache}); only the head runs per step. The head's
+ * parameters are the trainer's, so its {@code step()} updates them as usual.
+ */
+final class CachedFeatureEpochData implements EpochData {
+
+    private final StageModel model;
+    private final FeatureCache training;
+    private final FeatureCache validation;
+
+    private CachedFeatureEpochData(StageModel model, FeatureCache training, FeatureCache validation) {
+        this.model = model;
+        this.training = training;
+        this.validation = validation;
+    }
+
+    static CachedFeatureEpochData compute(StageModel model, LabelledImageSource training,
+                                          LabelledImageSource validation, int batchSize, NDManager manager) {
+        FeatureCache trainingFeatures = FeatureCache.compute(model, training, batchSize, manager);
+        try {
+            return new CachedFeatureEpochData(model, trainingFeatures,
+                    FeatureCache.compute(model, validation, batchSize, manager));
+        } catch (RuntimeException e) {
+            trainingFeatures.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int trainingSize() {
+        return training.size();
+    }
+
+    @Override
+    public int validationSize() {
+        return validation.size();
+    }
+
+    @Override
+    public NDList trainingBatch(NDManager manager, int[] order, int from, int to, Random random) {
+        return training.batch(manager, order, from, to);
+    }
+
+    @Override
+    public NDArray trainingLogits(Trainer trainer, NDArray inputs) {
+        // A store without copies hands the head its own arrays, so gradients land where trainer.step() looks.
+        return model.head().forward(new ParameterStore(inputs.getManager(), false), new NDList(inputs), true)
+                .singletonOrThrow();
+    }
+
+    @Override
+    public NDList validationBatch(NDManager manager, int[] order, int from, int to) {
+        return validation.batch(manager, order, from, to);
+    }
+
+    @Override
+    public NDArray validationLogits(NDArray inputs) {
+        return model.head().forward(new ParameterStore(inputs.getManager(), false), new NDList(inputs), false)
+                .singletonOrThrow();
+    }
+
+    @Override
+    public void close() {
+        try (validation) {
+            training.close();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.stagetune.trainer.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+
+import java.util.Random;
+
+/**
+ * What an epoch feeds the network and through which part: images through the whole network, or cached backbone
+ * features through the head alone. Batches are NDList(inputs, labels).
+ */
+interface EpochData extends AutoCloseable {
+
+    int trainingSize();
+
+    int validationSize();
+
+    /** Training batch of examples {@code order[from..to)}; {@code random} drives augmentation. */
+    NDList trainingBatch(NDManager manager, int[] order, int from, int to, Random random);
+
+    /** Logits of a training batch's inputs, recorded for the gradient. */
+    NDArray trainingLogits(Trainer trainer, NDArray inputs);
+
+    NDList validationBatch(NDManager manager, int[] order, int from, int to);
+
+    /** Logits of a validation batch's inputs, in inference mode. */
+    NDArray validationLogits(NDArray inputs);
+
+    @Override
+    void close();
+}

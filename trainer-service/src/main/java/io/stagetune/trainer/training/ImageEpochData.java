@@ -1,0 +1,61 @@
+package io.stagetune.trainer.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+
+import java.util.Random;
+
+/** Epochs over images through the whole network; the train transform augments every epoch afresh. */
+final class ImageEpochData implements EpochData {
+
+    private final StageModel model;
+    private final LabelledImageSource training;
+    private final LabelledImageSource validation;
+    private final BatchAssembler trainingAssembler;
+    private final BatchAssembler validationAssembler;
+
+    ImageEpochData(StageModel model, LabelledImageSource training, LabelledImageSource validation, int batchSize) {
+        this.model = model;
+        this.training = training;
+        this.validation = validation;
+        this.trainingAssembler = new BatchAssembler(training, batchSize);
+        this.validationAssembler = new BatchAssembler(validation, batchSize);
+    }
+
+    @Override
+    public int trainingSize() {
+        return training.size();
+    }
+
+    @Override
+    public int validationSize() {
+        return validation.size();
+    }
+
+    @Override
+    public NDList trainingBatch(NDManager manager, int[] order, int from, int to, Random random) {
+        return trainingAssembler.assemble(manager, order, from, to, random);
+    }
+
+    @Override
+    public NDArray trainingLogits(Trainer trainer, NDArray inputs) {
+        return trainer.forward(new NDList(inputs)).singletonOrThrow();
+    }
+
+    @Override
+    public NDList validationBatch(NDManager manager, int[] order, int from, int to) {
+        return validationAssembler.assemble(manager, order, from, to, null);
+    }
+
+    @Override
+    public NDArray validationLogits(NDArray inputs) {
+        return model.predict(inputs);
+    }
+
+    @Override
+    public void close() {
+        // Nothing cached.
+    }
+}

@@ -1,0 +1,62 @@
+package io.stagetune.trainer.training;
+
+import io.stagetune.common.events.Stage;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One stage to train.
+ *
+ * @param stage           the stage (names the run's step; what it unfreezes comes from the hyperparameters)
+ * @param backbone        TorchScript embedding network to start from: the base backbone for the plan's first stage,
+ *                        the parent checkpoint's {@code backbone.pt} for later ones
+ * @param parentHead      the parent checkpoint's {@code head.safetensors}, or null for a fresh head
+ * @param labels          the ordered label list; the sources' label indices refer to it
+ * @param hyperparameters learning rates, epochs, unfrozen prefixes, ...
+ * @param training        training images (augmented by the source's train transform)
+ * @param validation      validation images (eval transform), for early stopping and the best epoch
+ * @param resumeFrom      an epoch checkpoint written by {@link EpochSnapshot#saveTo} to resume from, or null
+ */
+public record StageRequest(Stage stage, Path backbone, Path parentHead, List<String> labels,
+                           StageHyperparameters hyperparameters, LabelledImageSource training,
+                           LabelledImageSource validation, Path resumeFrom) {
+
+    public StageRequest {
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(backbone, "backbone");
+        Objects.requireNonNull(hyperparameters, "hyperparameters");
+        labels = List.copyOf(labels);
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException("a classifier needs at least two labels, got " + labels);
+        }
+        if (training.size() == 0 || validation.size() == 0) {
+            throw new IllegalArgumentException("training and validation images must not be empty");
+        }
+        if (!training.shape().equals(validation.shape())) {
+            throw new IllegalArgumentException("training images are " + training.shape() + ", validation images "
+                    + validation.shape());
+        }
+    }
+
+    /** A fresh stage with the recipe's defaults for {@code stage}. */
+    public static StageRequest of(Stage stage, Path backbone, List<String> labels, LabelledImageSource training,
+                                  LabelledImageSource validation) {
+        return new StageRequest(stage, backbone, null, labels, StageHyperparameters.forStage(stage), training,
+                validation, null);
+    }
+
+    public StageRequest withParentHead(Path head) {
+        return new StageRequest(stage, backbone, head, labels, hyperparameters, training, validation, resumeFrom);
+    }
+
+    public StageRequest withHyperparameters(StageHyperparameters values) {
+        return new StageRequest(stage, backbone, parentHead, labels, values, training, validation, resumeFrom);
+    }
+
+    public StageRequest resumingFrom(Path epochCheckpoint) {
+        return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
+                epochCheckpoint);
+    }
+}
