@@ -25,6 +25,8 @@ public interface TrainerConfig {
 
     Planner planner();
 
+    Worker worker();
+
     interface ModelConfig {
         /** The dataset whose new versions retrain this model. */
         String dataset();
@@ -51,5 +53,22 @@ public interface TrainerConfig {
         /** Quiet time after the last dataset version before a run starts, so a burst of uploads yields one run. */
         @WithDefault("30s")
         Duration debounce();
+    }
+
+    interface Worker {
+        /** Local folder of the content-addressed image cache (reused across runs) and of epoch checkpoints. */
+        @WithDefault("${java.io.tmpdir}/stagetune-trainer")
+        String cacheDir();
+
+        /** Attempts per command before it goes to the dead-letter topic (storage or broker failures). */
+        @WithDefault("3")
+        int attempts();
+
+        @WithDefault("2s")
+        Duration retryBackoff();
+
+        /** Parallel downloads when filling the image cache. */
+        @WithDefault("8")
+        int downloadParallelism();
     }
 }

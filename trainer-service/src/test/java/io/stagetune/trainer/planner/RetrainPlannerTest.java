@@ -32,6 +32,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @QuarkusTest
+@io.quarkus.test.junit.TestProfile(PlannerOnlyProfile.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(S3TestResource.class)
 class RetrainPlannerTest {

@@ -1,0 +1,63 @@
+package io.stagetune.trainer.worker;
+
+import io.stagetune.common.dataset.ManifestEntry;
+import io.stagetune.common.storage.ObjectStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Dataset images on local disk, content-addressed ({@code <dir>/<sha256>.<ext>}), so every image is downloaded
+ * once per machine and reused by every later run and stage. Downloads are atomic: a partial file never appears
+ * under its final name.
+ */
+public class ImageCache {
+
+    private final ObjectStore store;
+    private final Path directory;
+    private final int parallelism;
+
+    public ImageCache(ObjectStore store, Path directory, int parallelism) {
+        this.store = store;
+        this.directory = directory;
+        this.parallelism = parallelism;
+    }
+
+    /** Local files of the entries, in order, downloading the ones not cached yet. */
+    public List<Path> fetch(String bucket, List<ManifestEntry> entries) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create image cache " + directory, e);
+        }
+        List<Path> files = new ArrayList<>(entries.size());
+        List<CompletableFuture<Void>> downloads = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        try {
+            for (ManifestEntry entry : entries) {
+                String key = entry.key();
+                Path file = directory.resolve(entry.sha256() + key.substring(key.lastIndexOf('.')));
+                files.add(file);
+                if (!Files.exists(file)) {
+                    downloads.add(CompletableFuture.runAsync(() -> store.download(bucket, key, file), pool));
+                }
+            }
+            CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdown();
+        }
+        return files;
+    }
+
+    public int downloadsNeeded(List<ManifestEntry> entries) {
+        return (int) entries.stream().filter(entry -> !Files.exists(directory.resolve(entry.sha256()
+                + entry.key().substring(entry.key().lastIndexOf('.'))))).count();
+    }
+}

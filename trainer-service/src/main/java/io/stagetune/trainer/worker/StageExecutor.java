@@ -1,0 +1,168 @@
+package io.stagetune.trainer.worker;
+
+import io.stagetune.common.checkpoint.CheckpointManifest;
+import io.stagetune.common.dataset.DatasetManifests;
+import io.stagetune.common.dataset.DatasetVersion;
+import io.stagetune.common.dataset.ManifestEntry;
+import io.stagetune.common.events.Split;
+import io.stagetune.common.events.StageCommand;
+import io.stagetune.common.image.Preprocessing;
+import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.storage.ObjectStore;
+import io.stagetune.trainer.config.TrainerConfig;
+import io.stagetune.trainer.training.EpochListener;
+import io.stagetune.trainer.training.EpochReport;
+import io.stagetune.trainer.training.StageRequest;
+import io.stagetune.trainer.training.StageResult;
+import io.stagetune.trainer.training.StageTrainer;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Carries out one stage command: fetch the dataset version's images into the local cache, load the starting
+ * weights (the base backbone, or the parent checkpoint), resume from the stage's last epoch checkpoint if a
+ * previous attempt left one, train, and publish the checkpoint ({@code checkpoint.json} last). A stage whose
+ * checkpoint is already complete is not trained again.
+ */
+@ApplicationScoped
+public class StageExecutor {
+
+    private static final Logger LOG = Logger.getLogger(StageExecutor.class);
+
+    private final CheckpointStore checkpoints;
+    private final DatasetManifests manifests;
+    private final ImageCache cache;
+    private final Path workRoot;
+
+    public StageExecutor(CheckpointStore checkpoints, DatasetManifests manifests, ObjectStore store,
+                         TrainerConfig config) {
+        this.checkpoints = checkpoints;
+        this.manifests = manifests;
+        Path root = Path.of(config.worker().cacheDir());
+        this.cache = new ImageCache(store, root.resolve("images"), config.worker().downloadParallelism());
+        this.workRoot = root.resolve("work");
+    }
+
+    /** The outcome of a command: the checkpoint and whether this call trained it. */
+    public record Outcome(CheckpointManifest checkpoint, String uri, boolean trained) {
+    }
+
+    /** Told of every epoch this call trains (after its epoch checkpoint is durable). */
+    @FunctionalInterface
+    public interface EpochObserver {
+        void epochCompleted(StageCommand command, EpochReport report, int maxEpochs);
+    }
+
+    public Outcome execute(StageCommand command, EpochObserver observer) throws IOException {
+        String uri = checkpoints.location(command).toString();
+        var completed = checkpoints.completed(command);
+        if (completed.isPresent()) {
+            LOG.infof("run %s stage %s is already complete: republishing %s", command.runId(), command.stage(), uri);
+            return new Outcome(completed.get(), uri, false);
+        }
+        Path work = Files.createDirectories(workRoot.resolve(command.runId()).resolve(command.stage().pathName()));
+        try {
+            return train(command, uri, work, observer);
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private Outcome train(StageCommand command, String uri, Path work, EpochObserver observer) throws IOException {
+        StageSettings settings = StageSettings.of(command.stage(), command.hyperparameters());
+        Path start = Files.createDirectories(work.resolve("start"));
+        List<String> labels;
+        Preprocessing preprocessing;
+        StageRequest request;
+        DatasetVersion version = manifests.version(command.datasetId(), command.datasetVersion())
+                .orElseThrow(() -> new IllegalArgumentException("dataset " + command.datasetId() + " has no version "
+                        + command.datasetVersion()));
+        if (command.parentCheckpoint() == null) {
+            Path backbone = start.resolve(CheckpointManifest.BACKBONE_FILE);
+            checkpoints.downloadObject(command.baseBackbone(), backbone);
+            labels = version.labels();
+            preprocessing = settings.preprocessing();
+            request = stageRequest(command, backbone, null, labels, settings, preprocessing);
+        } else {
+            CheckpointManifest parent = checkpoints.download(command.parentCheckpoint(), start);
+            labels = parent.labels();
+            preprocessing = parent.preprocessing();
+            request = stageRequest(command, start.resolve(CheckpointManifest.BACKBONE_FILE),
+                    start.resolve(CheckpointManifest.HEAD_FILE), labels, settings, preprocessing);
+        }
+        Path epochState = work.resolve("epoch");
+        var resumed = checkpoints.restoreEpoch(command, epochState);
+        if (resumed.isPresent()) {
+            LOG.infof("run %s stage %s resumes from its last epoch checkpoint", command.runId(), command.stage());
+            request = request.resumingFrom(epochState);
+        }
+        int maxEpochs = request.hyperparameters().maxEpochs();
+        EpochListener listener = (report, snapshot) -> {
+            snapshot.saveTo(epochState);
+            checkpoints.saveEpoch(command, epochState);
+            observer.epochCompleted(command, report, maxEpochs);
+        };
+        StageResult result = new StageTrainer().train(request, listener);
+        Path output = work.resolve("output");
+        result.writeTo(output);
+        CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, command.model(),
+                command.runId(), command.stage(), command.stageIndex(), command.plan(), command.datasetId(),
+                command.datasetVersion(), labels, result.progress().bestEpoch(), result.progress().epoch(),
+                result.progress().bestValAccuracy(), preprocessing, command.parentCheckpoint(),
+                command.baseBackbone(), command.hyperparameters(), Instant.now());
+        checkpoints.publish(command, output, manifest);
+        return new Outcome(manifest, uri, true);
+    }
+
+    private StageRequest stageRequest(StageCommand command, Path backbone, Path head, List<String> labels,
+                                      StageSettings settings, Preprocessing preprocessing) {
+        List<ManifestEntry> entries = manifests.entries(command.datasetId(), command.datasetVersion());
+        Map<String, Integer> labelIndex = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            labelIndex.put(labels.get(i), i);
+        }
+        Preprocessor preprocessor = new Preprocessor(preprocessing);
+        DecodedImages training = images(entries, Split.TRAIN, labelIndex, preprocessor, manifests.bucket());
+        DecodedImages validation = images(entries, Split.VAL, labelIndex, preprocessor, manifests.bucket());
+        if (training.size() == 0 || validation.size() == 0) {
+            throw new IllegalArgumentException("dataset " + command.datasetId() + " v" + command.datasetVersion()
+                    + " has " + training.size() + " training and " + validation.size()
+                    + " validation images; both splits are needed");
+        }
+        return new StageRequest(command.stage(), backbone, head, labels, settings.hyperparameters(), training,
+                validation, null);
+    }
+
+    private DecodedImages images(List<ManifestEntry> entries, Split split, Map<String, Integer> labelIndex,
+                                 Preprocessor preprocessor, String bucket) {
+        // Labels the model does not know (possible only in a later stage) cannot be trained on.
+        List<ManifestEntry> selected = entries.stream()
+                .filter(entry -> entry.split() == split && labelIndex.containsKey(entry.label()))
+                .toList();
+        List<Path> files = cache.fetch(bucket, selected);
+        int[] labels = selected.stream().mapToInt(entry -> labelIndex.get(entry.label())).toArray();
+        return DecodedImages.decode(files, labels, preprocessor);
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + directory, e);
+        }
+    }
+}

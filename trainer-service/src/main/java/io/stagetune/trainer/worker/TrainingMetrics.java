@@ -1,0 +1,62 @@
+package io.stagetune.trainer.worker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.stagetune.common.events.Stage;
+import io.stagetune.trainer.training.EpochReport;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Training metrics by model and stage: the last epoch's loss, validation accuracy and images/s (gauges), epochs
+ * trained, stage durations, and the commands in flight. Labels stay bounded: model and stage names only.
+ */
+@ApplicationScoped
+public class TrainingMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, double[]> lastEpoch = new ConcurrentHashMap<>();
+
+    public TrainingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge("trainer.commands.in.flight", inFlight);
+    }
+
+    public void started() {
+        inFlight.incrementAndGet();
+    }
+
+    public void finished() {
+        inFlight.decrementAndGet();
+    }
+
+    public void epoch(String model, Stage stage, EpochReport report) {
+        double[] values = lastEpoch.computeIfAbsent(model + "/" + stage, key -> {
+            double[] holder = new double[3];
+            Tags tags = Tags.of("model", model, "stage", stage.name());
+            registry.gauge("trainer.epoch.loss", tags, holder, h -> h[0]);
+            registry.gauge("trainer.epoch.val.accuracy", tags, holder, h -> h[1]);
+            registry.gauge("trainer.epoch.images.per.second", tags, holder, h -> h[2]);
+            return holder;
+        });
+        values[0] = report.trainLoss();
+        values[1] = report.valAccuracy();
+        values[2] = report.imagesPerSecond();
+        registry.counter("trainer.epochs", "model", model, "stage", stage.name()).increment();
+    }
+
+    public void stageCompleted(String model, Stage stage, Duration duration) {
+        Timer.builder("trainer.stage.duration").tags("model", model, "stage", stage.name())
+                .register(registry).record(duration);
+    }
+
+    public void commandFailed(String reason) {
+        registry.counter("trainer.commands.failed", "reason", reason).increment();
+    }
+}

@@ -1,0 +1,160 @@
+package io.stagetune.trainer.worker;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.stagetune.common.Topics;
+import io.stagetune.common.checkpoint.CheckpointManifest;
+import io.stagetune.common.embedded.EmbeddedKafka;
+import io.stagetune.common.embedded.EmbeddedS3;
+import io.stagetune.common.embedded.InjectKafka;
+import io.stagetune.common.embedded.InjectS3;
+import io.stagetune.common.embedded.KafkaTestResource;
+import io.stagetune.common.embedded.S3TestResource;
+import io.stagetune.common.embedded.TopicEvents;
+import io.stagetune.common.events.CheckpointPublished;
+import io.stagetune.common.events.EpochCompleted;
+import io.stagetune.common.events.PipelineEvent;
+import io.stagetune.common.events.Stage;
+import io.stagetune.common.events.StageCommand;
+import io.stagetune.common.storage.ObjectStore;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Stage workers through a real broker and store, training the tiny backbone on the Fashion-MNIST sample. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(S3TestResource.class)
+class StageWorkerTest {
+
+    private static final List<String> LABELS = List.of("bag", "sneaker", "trouser", "t-shirt");
+    private static final Map<String, String> FAST = Map.of("headLearningRate", "0.02",
+            "backboneLearningRate", "0.01", "maxEpochs", "3", "patience", "3", "preprocessing.resize", "28",
+            "preprocessing.crop", "28", "preprocessing.minCropScale", "0.5");
+
+    @InjectKafka
+    EmbeddedKafka kafka;
+
+    @InjectS3
+    EmbeddedS3 s3;
+
+    @Inject
+    StageExecutor executor;
+
+    @Test
+    void aRunTrainsHeadThenLayer4ThenFullWithLineage() throws Exception {
+        ObjectStore store = prepare("shop-run");
+        StageCommand head = StageCommand.first("run-full-plan", "fashion", "shop-run", 1, Stage.DEFAULT_PLAN,
+                TrainingDataset.BACKBONE_URI, FAST);
+        TopicEvents.publish(kafka.bootstrapServers(), head);
+
+        List<CheckpointPublished> published = checkpoints("run-full-plan", 3, Duration.ofMinutes(4));
+        assertThat(published).extracting(CheckpointPublished::stage)
+                .containsExactly(Stage.HEAD, Stage.LAYER4, Stage.FULL);
+        assertThat(published).extracting(CheckpointPublished::lastStage).containsExactly(false, false, true);
+        assertThat(published.get(0).parentCheckpoint()).isNull();
+        assertThat(published.get(1).parentCheckpoint()).isEqualTo(published.get(0).checkpoint());
+        assertThat(published.get(2).parentCheckpoint()).isEqualTo(published.get(1).checkpoint());
+        assertThat(published.get(0).checkpoint()).isEqualTo("s3://checkpoints/fashion/run-full-plan/head/");
+        for (CheckpointPublished checkpoint : published) {
+            assertThat(checkpoint.labels()).containsExactlyElementsOf(LABELS.stream().sorted().toList());
+            assertThat(checkpoint.valAccuracy()).as("val accuracy of %s", checkpoint.stage()).isGreaterThan(0.5);
+            String prefix = checkpoint.checkpoint().substring("s3://checkpoints/".length());
+            assertThat(store.list("checkpoints", prefix)).containsExactlyInAnyOrder(
+                    prefix + "backbone.pt", prefix + "head.safetensors", prefix + "metrics.json",
+                    prefix + "checkpoint.json");
+            CheckpointManifest manifest = TrainingDataset.manifest(store, checkpoint.checkpoint());
+            assertThat(manifest.datasetVersion()).isEqualTo(1);
+            assertThat(manifest.preprocessing().crop()).isEqualTo(28);
+            assertThat(manifest.parentCheckpoint()).isEqualTo(checkpoint.parentCheckpoint());
+        }
+        List<PipelineEvent> progress = TopicEvents.read(kafka.bootstrapServers(), Topics.TRAINING_PROGRESS,
+                "run-full-plan", 9, Duration.ofSeconds(10));
+        assertThat(progress).hasSize(9).allSatisfy(event -> assertThat(((EpochCompleted) event).maxEpochs())
+                .isEqualTo(3));
+        List<PipelineEvent> commands = TopicEvents.read(kafka.bootstrapServers(), Topics.TRAINING_COMMANDS,
+                "run-full-plan", 3, Duration.ofSeconds(5));
+        assertThat(commands).extracting(event -> ((StageCommand) event).stage())
+                .as("no command after the plan's last stage").containsExactly(Stage.HEAD, Stage.LAYER4, Stage.FULL);
+    }
+
+    @Test
+    void aWorkerKilledAfterAnEpochIsResumedByTheRedeliveredCommandAndDuplicatesDoNotRetrain() throws Exception {
+        ObjectStore store = prepare("shop-crash");
+        Map<String, String> fourEpochs = new java.util.HashMap<>(FAST);
+        fourEpochs.put("maxEpochs", "4");
+        fourEpochs.put("patience", "4");
+        StageCommand command = StageCommand.first("run-crash", "fashion", "shop-crash", 1, List.of(Stage.HEAD),
+                TrainingDataset.BACKBONE_URI, fourEpochs);
+
+        // The first worker dies after its second epoch checkpoint is durable: no checkpoint, no commit.
+        assertThatThrownBy(() -> executor.execute(command, (c, report, max) -> {
+            if (report.epoch() == 2) {
+                throw new SimulatedCrash();
+            }
+        })).isInstanceOf(SimulatedCrash.class);
+        assertThat(store.list("checkpoints", "fashion/run-crash/head/"))
+                .contains("fashion/run-crash/head/epoch/progress.json")
+                .doesNotContain("fashion/run-crash/head/checkpoint.json");
+
+        // The broker redelivers the uncommitted command to another worker.
+        TopicEvents.publish(kafka.bootstrapServers(), command);
+        List<CheckpointPublished> published = checkpoints("run-crash", 1, Duration.ofMinutes(2));
+        assertThat(published).hasSize(1);
+        List<PipelineEvent> epochs = TopicEvents.read(kafka.bootstrapServers(), Topics.TRAINING_PROGRESS,
+                "run-crash", 2, Duration.ofSeconds(10));
+        assertThat(epochs).extracting(event -> ((EpochCompleted) event).epoch())
+                .as("the redelivered command resumes after epoch 2").containsExactly(3, 4);
+        assertThat(store.list("checkpoints", "fashion/run-crash/head/")).containsExactlyInAnyOrder(
+                "fashion/run-crash/head/backbone.pt", "fashion/run-crash/head/head.safetensors",
+                "fashion/run-crash/head/metrics.json", "fashion/run-crash/head/checkpoint.json");
+
+        // A duplicate of the finished command republishes the result without training.
+        TopicEvents.publish(kafka.bootstrapServers(), command);
+        List<CheckpointPublished> again = checkpoints("run-crash", 2, Duration.ofSeconds(60));
+        assertThat(again).hasSize(2);
+        assertThat(again.get(1).eventId()).isEqualTo(again.get(0).eventId());
+        assertThat(TopicEvents.read(kafka.bootstrapServers(), Topics.TRAINING_PROGRESS, "run-crash", 3,
+                Duration.ofSeconds(3))).hasSize(2);
+    }
+
+    @Test
+    void malformedAndInvalidCommandsGoToTheDeadLetterTopicAndTheWorkerCarriesOn() throws Exception {
+        prepare("shop-dlq");
+        TopicEvents.publish(kafka.bootstrapServers(), Topics.TRAINING_COMMANDS, "garbage", "{\"type\":\"StageCommand\"");
+        StageCommand unknownVersion = StageCommand.first("run-missing", "fashion", "shop-dlq", 9,
+                List.of(Stage.HEAD), TrainingDataset.BACKBONE_URI, FAST);
+        TopicEvents.publish(kafka.bootstrapServers(), unknownVersion);
+        StageCommand good = StageCommand.first("run-after-dlq", "fashion", "shop-dlq", 1, List.of(Stage.HEAD),
+                TrainingDataset.BACKBONE_URI, FAST);
+        TopicEvents.publish(kafka.bootstrapServers(), good);
+
+        assertThat(checkpoints("run-after-dlq", 1, Duration.ofMinutes(2))).hasSize(1);
+        String dlq = Topics.deadLetter(Topics.TRAINING_COMMANDS);
+        assertThat(TopicEvents.readRaw(kafka.bootstrapServers(), dlq, "garbage", 1, Duration.ofSeconds(10)))
+                .hasSize(1);
+        assertThat(TopicEvents.readRaw(kafka.bootstrapServers(), dlq, "run-missing", 1, Duration.ofSeconds(10)))
+                .hasSize(1);
+    }
+
+    private ObjectStore prepare(String datasetId) throws Exception {
+        ObjectStore store = new ObjectStore(s3.settings());
+        TrainingDataset.uploadBackbone(store);
+        TrainingDataset.create(store, datasetId, 1, LABELS);
+        return store;
+    }
+
+    private List<CheckpointPublished> checkpoints(String runId, int expected, Duration wait) {
+        return TopicEvents.read(kafka.bootstrapServers(), Topics.TRAINING_CHECKPOINTS, runId, expected, wait)
+                .stream().map(CheckpointPublished.class::cast).toList();
+    }
+
+    private static final class SimulatedCrash extends RuntimeException {
+    }
+}
