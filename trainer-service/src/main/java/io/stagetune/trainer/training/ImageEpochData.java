@@ -13,14 +13,14 @@ final class ImageEpochData implements EpochData {
     private final StageModel model;
     private final LabelledImageSource training;
     private final LabelledImageSource validation;
-    private final BatchAssembler trainingAssembler;
+    private final PrefetchingBatchAssembler trainingAssembler;
     private final BatchAssembler validationAssembler;
 
     ImageEpochData(StageModel model, LabelledImageSource training, LabelledImageSource validation, int batchSize) {
         this.model = model;
         this.training = training;
         this.validation = validation;
-        this.trainingAssembler = new BatchAssembler(training, batchSize);
+        this.trainingAssembler = new PrefetchingBatchAssembler(training, batchSize);
         this.validationAssembler = new BatchAssembler(validation, batchSize);
     }
 
@@ -56,6 +56,6 @@ final class ImageEpochData implements EpochData {
 
     @Override
     public void close() {
-        // Nothing cached.
+        trainingAssembler.close();
     }
 }

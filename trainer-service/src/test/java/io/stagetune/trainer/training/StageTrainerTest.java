@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 class StageTrainerTest {
@@ -46,6 +47,19 @@ class StageTrainerTest {
         assertUnchanged(TrainingFixtures.backboneParameters(headCheckpoint.resolve(ModelWeights.BACKBONE_FILE)));
         assertThat(head.progress().bestValAccuracy()).isGreaterThan(2.5 * CHANCE);
         assertThat(head.progress().history()).hasSize(10);
+    }
+
+    @Test
+    void aStageThatFailsMidwayLeavesItsThreadAbleToTrainAgain() throws IOException {
+        StageRequest cached = request(Stage.HEAD, TrainingFixtures.TINY_BACKBONE)
+                .withHyperparameters(TrainingFixtures.fast(Stage.HEAD, 2));
+        assertThatThrownBy(() -> new StageTrainer().train(cached, (report, snapshot) -> {
+            snapshot.saveTo(scratch.resolve("failing"));
+            throw new IllegalStateException("storage went away");
+        })).hasMessage("storage went away");
+        StageRequest uncached = request(Stage.LAYER4, TrainingFixtures.TINY_BACKBONE)
+                .withHyperparameters(TrainingFixtures.fast(Stage.LAYER4, 2));
+        assertThat(new StageTrainer().train(uncached, EpochListener.NONE).progress().epoch()).isEqualTo(2);
     }
 
     @Test

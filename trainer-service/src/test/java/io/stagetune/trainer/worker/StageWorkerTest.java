@@ -94,11 +94,19 @@ class StageWorkerTest {
                 TrainingDataset.BACKBONE_URI, fourEpochs);
 
         // The first worker dies after its second epoch checkpoint is durable: no checkpoint, no commit.
-        assertThatThrownBy(() -> executor.execute(command, (c, report, max) -> {
-            if (report.epoch() == 2) {
-                throw new SimulatedCrash();
+        // (on a thread of its own, as a worker's would be)
+        var crashed = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                executor.execute(command, (c, report, max) -> {
+                    if (report.epoch() == 2) {
+                        throw new SimulatedCrash();
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        })).isInstanceOf(SimulatedCrash.class);
+        });
+        assertThatThrownBy(crashed::join).hasCauseInstanceOf(SimulatedCrash.class);
         assertThat(store.list("checkpoints", "fashion/run-crash/head/"))
                 .contains("fashion/run-crash/head/epoch/progress.json")
                 .doesNotContain("fashion/run-crash/head/checkpoint.json");
