@@ -1,5 +1,7 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.checkpoint.Safetensors;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 

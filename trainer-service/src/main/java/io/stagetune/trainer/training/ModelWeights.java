@@ -1,5 +1,7 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.checkpoint.HeadWeights;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.checkpoint.HeadWeights;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stagetune.common.events.Stage;

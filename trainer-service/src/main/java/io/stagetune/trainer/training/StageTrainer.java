@@ -1,5 +1,8 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.checkpoint.HeadWeights;
+import io.stagetune.common.checkpoint.Safetensors;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

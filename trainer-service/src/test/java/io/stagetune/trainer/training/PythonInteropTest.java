@@ -1,5 +1,8 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.checkpoint.HeadWeights;
+import io.stagetune.common.checkpoint.Safetensors;
+
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.checkpoint.HeadWeights;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.stagetune.common.events.Stage;

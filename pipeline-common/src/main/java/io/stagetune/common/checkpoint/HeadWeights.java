@@ -1,4 +1,4 @@
-package io.stagetune.trainer.training;
+package io.stagetune.common.checkpoint;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
