@@ -43,7 +43,7 @@ class DatasetResourceTest {
     EmbeddedS3 s3;
 
     @Test
-    void uploadStoresObjectsAndManifestThenAnnouncesBothEvents() {
+    void uploadStoresObjectsAndManifestThenAnnouncesBothEvents() throws InterruptedException {
         String dataset = "upload-basic";
         List<Path> coats = TestImages.pngs("train", "coat", 12);
         List<Path> bags = TestImages.pngs("train", "bag", 8);
@@ -87,7 +87,7 @@ class DatasetResourceTest {
         assertThat(created.counts().get("coat").values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(12);
         assertThat(created.newImages().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
         assertThat(created.manifestKey()).isEqualTo(dataset + "/manifests/v2.jsonl");
-        assertThat(store.exists(BUCKET, dataset + "/announced/v2")).isTrue();
+        awaitMarker(store, dataset + "/announced/v2");
 
         uploader().get("/datasets/{id}", dataset).then().statusCode(200);
         Response view = uploader().get("/datasets/{id}", dataset);
@@ -227,6 +227,14 @@ class DatasetResourceTest {
         String metrics = uploader().get("/q/metrics").asString();
         assertThat(metrics).contains("ingest_images_total{outcome=\"accepted\",reason=\"none\"}")
                 .contains("ingest_bytes_stored_bytes_total").contains("ingest_upload_seconds_count");
+    }
+
+    static void awaitMarker(ObjectStore store, String key) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!store.exists(BUCKET, key) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(store.exists(BUCKET, key)).as("%s written after the broker's ack", key).isTrue();
     }
 
     private static Map<String, String> splitsByName(Response response) {

@@ -2,7 +2,7 @@ package io.stagetune.ingest;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.stagetune.common.data.FashionMnist;
 import io.stagetune.common.embedded.EmbeddedS3;
 import io.stagetune.common.embedded.InjectS3;
@@ -13,7 +13,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.stagetune.ingest.IngestTestSupport.uploader;
 
 /**
  * Ingest throughput through the REST API beside the raw put rate of the same files into the same S3Proxy, in the
@@ -43,8 +48,14 @@ class IngestBenchmark {
     @ConfigProperty(name = "ingest.store-parallelism")
     int parallelism;
 
+    @TestHTTPResource("/")
+    URI root;
+
+    private String baseUri;
+
     @Test
     void ingestThroughputBesideRawPuts() throws Exception {
+        baseUri = root.toString().replaceAll("/$", "");
         List<Labelled> images = images(IMAGES);
         ObjectStore store = new ObjectStore(s3.settings());
         store.ensureBucket("raw-puts");
@@ -89,15 +100,36 @@ class IngestBenchmark {
         }
     }
 
-    private static void ingest(String dataset, List<Labelled> images) {
+    /** Posts the batches with the JDK's HTTP client, as a lean client process would (no test-framework overhead). */
+    private void ingest(String dataset, List<Labelled> images) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        URI uri = URI.create(baseUri + "/datasets/" + dataset + "/images");
         for (int start = 0; start < images.size(); start += BATCH) {
-            RequestSpecification request = uploader();
+            String boundary = "batch" + start;
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
             for (Labelled image : images.subList(start, Math.min(images.size(), start + BATCH))) {
-                request.multiPart("file", image.sha256 + ".png", image.png, "image/png")
-                        .multiPart("label", image.label);
+                part(body, boundary, "Content-Disposition: form-data; name=\"file\"; filename=\"" + image.sha256
+                        + ".png\"\r\nContent-Type: image/png", image.png);
+                part(body, boundary, "Content-Disposition: form-data; name=\"label\"",
+                        image.label.getBytes(StandardCharsets.UTF_8));
             }
-            request.post("/datasets/{id}/images", dataset).then().statusCode(201);
+            body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer " + IngestTestSupport.TOKEN)
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+            }
         }
+    }
+
+    private static void part(ByteArrayOutputStream body, String boundary, String headers, byte[] content)
+            throws IOException {
+        body.write(("--" + boundary + "\r\n" + headers + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(content);
+        body.write("\r\n".getBytes(StandardCharsets.UTF_8));
     }
 
     private record Labelled(String label, byte[] png, String sha256) {

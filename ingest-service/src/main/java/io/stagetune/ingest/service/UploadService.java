@@ -103,7 +103,7 @@ public class UploadService {
         } finally {
             dataset.lock().unlock();
         }
-        version.ifPresent(announcer::announce);
+        version.ifPresent(announcer::announceInBackground);
         return version;
     }
 
@@ -148,7 +148,7 @@ public class UploadService {
             dataset.lock().unlock();
         }
         if (version != null) {
-            announcer.announce(version);
+            announcer.announceInBackground(version);
         }
         return batch.result(version, request.commit() ? 0 : batch.accepted.size());
     }

@@ -7,6 +7,7 @@ import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.runtime.EventSender;
 import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.ingest.config.IngestConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,6 +40,11 @@ public class VersionAnnouncer {
     private final IngestMetrics metrics;
     private final Set<DatasetVersion> pending = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean recovered = new AtomicBoolean();
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dataset-announcer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public VersionAnnouncer(@Channel("dataset-events") Emitter<String> emitter, DatasetRepository repository,
                             IngestConfig config, IngestMetrics metrics) {
@@ -45,6 +53,19 @@ public class VersionAnnouncer {
         this.config = config;
         this.metrics = metrics;
         metrics.unannouncedVersions(pending::size);
+    }
+
+    /**
+     * Announces on the announcer's own thread, in submission order, so an upload's response does not wait for
+     * the broker; a version whose events fail stays pending for {@link #retry}.
+     */
+    public void announceInBackground(DatasetVersion version) {
+        sender.execute(() -> announce(version));
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdown();
     }
 
     /** @return whether the broker acknowledged both events now; if not, they are retried in the background */
