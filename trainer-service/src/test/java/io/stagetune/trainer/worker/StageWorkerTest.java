@@ -82,6 +82,16 @@ class StageWorkerTest {
                 "run-full-plan", 3, Duration.ofSeconds(5));
         assertThat(commands).extracting(event -> ((StageCommand) event).stage())
                 .as("no command after the plan's last stage").containsExactly(Stage.HEAD, Stage.LAYER4, Stage.FULL);
+
+        String metrics = io.restassured.RestAssured.get("/q/metrics").asString();
+        for (Stage stage : Stage.DEFAULT_PLAN) {
+            String labels = "{model=\"fashion\",stage=\"" + stage + "\"}";
+            assertThat(metrics).contains("trainer_epoch_val_accuracy" + labels)
+                    .contains("trainer_epoch_loss" + labels).contains("trainer_epoch_images_per_second" + labels)
+                    .contains("trainer_stage_duration_seconds_count" + labels)
+                    .contains("trainer_epochs_total" + labels + " 3.0");
+        }
+        assertThat(metrics).contains("trainer_commands_in_flight");
     }
 
     @Test
