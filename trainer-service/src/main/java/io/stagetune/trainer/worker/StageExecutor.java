@@ -133,23 +133,40 @@ public class StageExecutor {
             labelIndex.put(labels.get(i), i);
         }
         Preprocessor preprocessor = new Preprocessor(preprocessing);
-        DecodedImages training = images(entries, Split.TRAIN, labelIndex, preprocessor, manifests.bucket());
-        DecodedImages validation = images(entries, Split.VAL, labelIndex, preprocessor, manifests.bucket());
+        List<ManifestEntry> trainEntries = select(entries, Split.TRAIN, labelIndex);
+        List<ManifestEntry> valEntries = select(entries, Split.VAL, labelIndex);
+        if (valEntries.isEmpty()) {
+            // A client that named only train and test (ImageFolder train/ and test/) still needs early stopping:
+            // hold out a fixed tenth of the training images, chosen by content hash so every stage agrees.
+            valEntries = trainEntries.stream().filter(StageExecutor::heldOut).toList();
+            trainEntries = trainEntries.stream().filter(entry -> !heldOut(entry)).toList();
+        }
+        DecodedImages training = images(trainEntries, labelIndex, preprocessor, manifests.bucket());
+        DecodedImages validation = images(valEntries, labelIndex, preprocessor, manifests.bucket());
         if (training.size() == 0 || validation.size() == 0) {
             throw new IllegalArgumentException("dataset " + command.datasetId() + " v" + command.datasetVersion()
                     + " has " + training.size() + " training and " + validation.size()
-                    + " validation images; both splits are needed");
+                    + " validation images of the labels " + labels + "; both are needed");
         }
         return new StageRequest(command.stage(), backbone, head, labels, settings.hyperparameters(), training,
                 validation, null);
     }
 
-    private DecodedImages images(List<ManifestEntry> entries, Split split, Map<String, Integer> labelIndex,
-                                 Preprocessor preprocessor, String bucket) {
-        // Labels the model does not know (possible only in a later stage) cannot be trained on.
-        List<ManifestEntry> selected = entries.stream()
+    /** The split's entries of labels the model knows (a later stage cannot learn labels its parent lacks). */
+    private static List<ManifestEntry> select(List<ManifestEntry> entries, Split split,
+                                              Map<String, Integer> labelIndex) {
+        return entries.stream()
                 .filter(entry -> entry.split() == split && labelIndex.containsKey(entry.label()))
                 .toList();
+    }
+
+    /** One training image in ten, by hash digits that the ingest split assignment does not use. */
+    static boolean heldOut(ManifestEntry entry) {
+        return Long.parseLong(entry.sha256().substring(8, 16), 16) % 10 == 0;
+    }
+
+    private DecodedImages images(List<ManifestEntry> selected, Map<String, Integer> labelIndex,
+                                 Preprocessor preprocessor, String bucket) {
         List<Path> files = cache.fetch(bucket, selected);
         int[] labels = selected.stream().mapToInt(entry -> labelIndex.get(entry.label())).toArray();
         return DecodedImages.decode(files, labels, preprocessor);

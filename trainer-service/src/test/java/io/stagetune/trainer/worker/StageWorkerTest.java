@@ -144,7 +144,10 @@ class StageWorkerTest {
 
     @Test
     void malformedAndInvalidCommandsGoToTheDeadLetterTopicAndTheWorkerCarriesOn() throws Exception {
-        prepare("shop-dlq");
+        ObjectStore store = new ObjectStore(s3.settings());
+        TrainingDataset.uploadBackbone(store);
+        // Only train and test images: the worker holds out a tenth of train for validation.
+        TrainingDataset.create(store, "shop-dlq", 1, LABELS, false);
         TopicEvents.publish(kafka.bootstrapServers(), Topics.TRAINING_COMMANDS, "garbage", "{\"type\":\"StageCommand\"");
         StageCommand unknownVersion = StageCommand.first("run-missing", "fashion", "shop-dlq", 9,
                 List.of(Stage.HEAD), TrainingDataset.BACKBONE_URI, FAST);

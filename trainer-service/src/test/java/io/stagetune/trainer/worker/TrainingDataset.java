@@ -50,6 +50,12 @@ final class TrainingDataset {
     }
 
     static void create(ObjectStore store, String datasetId, int version, List<String> labels) throws IOException {
+        create(store, datasetId, version, labels, true);
+    }
+
+    /** Without validation images when {@code withValidation} is false (a client that named only train and test). */
+    static void create(ObjectStore store, String datasetId, int version, List<String> labels, boolean withValidation)
+            throws IOException {
         store.ensureBucket("datasets");
         Path sample = repositoryFile("fixtures/fashion-mnist-sample");
         List<ManifestEntry> entries = new ArrayList<>();
@@ -57,7 +63,7 @@ final class TrainingDataset {
         for (String label : labels) {
             List<Path> train = list(sample.resolve("train").resolve(label));
             for (int i = 0; i < train.size(); i++) {
-                entries.add(put(store, datasetId, label, i % 5 == 4 ? Split.VAL : Split.TRAIN, train.get(i)));
+                entries.add(put(store, datasetId, label, withValidation && i % 5 == 4 ? Split.VAL : Split.TRAIN, train.get(i)));
             }
             for (Path file : list(sample.resolve("test").resolve(label))) {
                 entries.add(put(store, datasetId, label, Split.TEST, file));

@@ -1,0 +1,157 @@
+package io.stagetune.localstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The whole pipeline on one machine, no Docker: the {@link LocalInfrastructure} (Kafka, S3) in this process and
+ * the four services as separate JVMs, all configured to find each other, with every byte of state under one data
+ * folder so that a restart continues where the last run stopped.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** The services, their Maven modules and default ports. */
+    public enum Service {
+        REGISTRY("model-registry", 8084),
+        INGEST("ingest-service", 8081),
+        TRAINER("trainer-service", 8082),
+        EVALUATOR("evaluator-service", 8083);
+
+        private final String module;
+        private final int defaultPort;
+
+        Service(String module, int defaultPort) {
+            this.module = module;
+            this.defaultPort = defaultPort;
+        }
+
+        public String module() {
+            return module;
+        }
+
+        public int defaultPort() {
+            return defaultPort;
+        }
+    }
+
+    /**
+     * @param repository        the repository root, where the services' builds are
+     * @param services          which services to start
+     * @param ports             the services' HTTP ports
+     * @param trainerProperties extra trainer configuration, e.g. {@code trainer.models.<name>.*}
+     */
+    public record Settings(Path repository, Path dataDirectory, int kafkaPort, int s3Port, Set<Service> services,
+                           Map<Service, Integer> ports, Map<String, String> trainerProperties) {
+
+        public static Settings defaults(Path repository) {
+            Map<Service, Integer> ports = new EnumMap<>(Service.class);
+            for (Service service : Service.values()) {
+                ports.put(service, service.defaultPort());
+            }
+            return new Settings(repository, repository.resolve(".data"), LocalInfrastructure.DEFAULT_KAFKA_PORT,
+                    LocalInfrastructure.DEFAULT_S3_PORT, Set.of(Service.values()), ports, Map.of());
+        }
+    }
+
+    private final LocalInfrastructure infrastructure;
+    private final StackSecrets secrets;
+    private final Map<Service, ServiceProcess> processes;
+
+    private LocalStack(LocalInfrastructure infrastructure, StackSecrets secrets,
+                       Map<Service, ServiceProcess> processes) {
+        this.infrastructure = infrastructure;
+        this.secrets = secrets;
+        this.processes = processes;
+    }
+
+    public static LocalStack start(Settings settings, Consumer<String> progress) throws InterruptedException {
+        Path data = settings.dataDirectory().toAbsolutePath().normalize();
+        StackSecrets secrets = StackSecrets.loadOrCreate(data);
+        progress.accept("starting Kafka and the S3 store (data in " + data + ")");
+        LocalInfrastructure infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(data,
+                settings.kafkaPort(), settings.s3Port(), secrets.s3AccessKey(), secrets.s3SecretKey()));
+        Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+        LocalStack stack = new LocalStack(infrastructure, secrets, processes);
+        try {
+            for (Service service : Service.values()) {
+                if (settings.services().contains(service)) {
+                    progress.accept("starting " + service.module());
+                    processes.put(service, ServiceProcess.start(service.module(),
+                            ServiceProcess.runner(settings.repository(), service.module()),
+                            settings.ports().get(service), stack.environment(service, data),
+                            systemProperties(service, data, settings), data.resolve("logs")));
+                }
+            }
+            for (ServiceProcess process : processes.values()) {
+                process.awaitReady(Duration.ofMinutes(3));
+                progress.accept(process.name() + " ready at " + process.url());
+            }
+            return stack;
+        } catch (RuntimeException | InterruptedException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private Map<String, String> environment(Service service, Path data) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
+        environment.put("PIPELINE_OBJECT_STORE_ENDPOINT", infrastructure.objectStoreSettings().endpoint());
+        environment.put("PIPELINE_OBJECT_STORE_ACCESS_KEY", secrets.s3AccessKey());
+        environment.put("PIPELINE_OBJECT_STORE_SECRET_KEY", secrets.s3SecretKey());
+        environment.put("INGEST_TOKEN", secrets.ingestToken());
+        environment.put("ADMIN_TOKEN", secrets.adminToken());
+        environment.put("SERVICE_TOKEN", secrets.serviceToken());
+        environment.put("REGISTRY_DATA_DIR", data.resolve("registry").toString());
+        if (processes.containsKey(Service.REGISTRY)) {
+            environment.put("REGISTRY_URL", processes.get(Service.REGISTRY).url());
+        }
+        return environment;
+    }
+
+    private static Map<String, String> systemProperties(Service service, Path data, Settings settings) {
+        Map<String, String> properties = new HashMap<>();
+        if (service == Service.TRAINER) {
+            properties.put("trainer.worker.cache-dir", data.resolve("trainer-cache").toString());
+            properties.put("ai.djl.offline", "true");
+            properties.putAll(settings.trainerProperties());
+        }
+        return properties;
+    }
+
+    public LocalInfrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    public StackSecrets secrets() {
+        return secrets;
+    }
+
+    public String url(Service service) {
+        ServiceProcess process = processes.get(service);
+        if (process == null) {
+            throw new IllegalStateException(service.module() + " is not running in this stack");
+        }
+        return process.url();
+    }
+
+    public List<ServiceProcess> processes() {
+        return List.copyOf(processes.values());
+    }
+
+    /** Stops the services (newest first), then the infrastructure; all data stays. */
+    @Override
+    public void close() {
+        List<ServiceProcess> running = new ArrayList<>(processes.values());
+        java.util.Collections.reverse(running);
+        running.parallelStream().forEach(ServiceProcess::close);
+        infrastructure.close();
+    }
+}
