@@ -42,6 +42,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 /**
@@ -300,14 +301,14 @@ abstract class RegistryScenarios {
                 .post("/runs").then().statusCode(409).body("error", containsString("'fashion.shop.v4'"));
 
         as(TRAINER).body(Map.of("stages", Map.of("HEAD", "RUNNING"))).patch("/runs/fashion.shop.v4")
-                .then().statusCode(200).body("status", is("RUNNING")).body("startedAt", org.hamcrest.Matchers.notNullValue());
+                .then().statusCode(200).body("status", is("RUNNING")).body("startedAt", notNullValue());
         as(TRAINER).body(Map.of("stages", Map.of("HEAD", "COMPLETED", "LAYER4", "RUNNING")))
                 .patch("/runs/fashion.shop.v4").then().statusCode(200)
                 .body("stages.HEAD", is("COMPLETED")).body("stages.LAYER4", is("RUNNING"))
                 .body("stages.FULL", is("PENDING")).body("finishedAt", nullValue());
         as(TRAINER).body(Map.of("status", "COMPLETED", "stages", Map.of("LAYER4", "COMPLETED", "FULL", "SKIPPED"),
                 "message", "early stop")).patch("/runs/fashion.shop.v4").then().statusCode(200)
-                .body("finishedAt", org.hamcrest.Matchers.notNullValue()).body("message", is("early stop"));
+                .body("finishedAt", notNullValue()).body("message", is("early stop"));
         given().get("/runs?model=runs-model&status=COMPLETED").then().statusCode(200)
                 .body("runId", is(List.of("fashion.shop.v4")));
         given().get("/runs/nope").then().statusCode(404).body("error", containsString("'nope'"));
@@ -355,6 +356,9 @@ abstract class RegistryScenarios {
                 .statusCode(400).body("error", containsString("version"));
         as(EVALUATOR).body(Map.of("version", 1, "expectedVersion", 3)).put("/models/bad/aliases/production").then()
                 .statusCode(409).body("error", containsString("not the expected 3"));
+        given().get("/versions?stage=HEADLESS").then().statusCode(400)
+                .body("error", containsString("stage 'HEADLESS' is not one of [HEAD, LAYER4, FULL]"));
+        given().get("/runs?status=DONE").then().statusCode(400).body("error", containsString("status 'DONE'"));
         given().get("/models/bad/aliases/production").then().statusCode(404)
                 .body("error", is("alias 'production' of model 'bad' not set"));
     }

@@ -27,5 +27,9 @@ public interface RegistryConfig {
         /** Events read per relay round. */
         @WithDefault("100")
         int batchSize();
+
+        /** How long sent events stay in the outbox table (for inspection) before they are deleted. */
+        @WithDefault("7d")
+        Duration retention();
     }
 }

@@ -54,9 +54,10 @@ public class ModelResource {
     @Path("/{model}/versions")
     @Operation(summary = "Versions of a model, filtered by run, stage, dataset (version) or current alias")
     public List<VersionSummary> versions(@PathParam("model") String model, @RestQuery String runId,
-                                         @RestQuery Stage stage, @RestQuery String datasetId,
+                                         @RestQuery String stage, @RestQuery String datasetId,
                                          @RestQuery Integer datasetVersion, @RestQuery String alias) {
-        return versions.search(new VersionQuery(model, runId, stage, datasetId, datasetVersion, alias, null));
+        return versions.search(new VersionQuery(model, runId,
+                QueryParams.enumValue("stage", stage, Stage.class), datasetId, datasetVersion, alias, null));
     }
 
     @POST

@@ -36,8 +36,8 @@ public class RunResource {
 
     @GET
     @Operation(summary = "Runs, oldest first, optionally of one model or in one status")
-    public List<RunView> list(@RestQuery String model, @RestQuery RunStatus status) {
-        return runs.list(model, status);
+    public List<RunView> list(@RestQuery String model, @RestQuery String status) {
+        return runs.list(model, QueryParams.enumValue("status", status, RunStatus.class));
     }
 
     @GET

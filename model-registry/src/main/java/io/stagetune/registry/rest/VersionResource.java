@@ -29,9 +29,10 @@ public class VersionResource {
     @Operation(summary = "Search versions of all models",
             description = "Every given filter must match: model, runId, stage, datasetId, datasetVersion, alias "
                     + "(versions an alias points at now), checkpoint (URI).")
-    public List<VersionSummary> search(@RestQuery String model, @RestQuery String runId, @RestQuery Stage stage,
+    public List<VersionSummary> search(@RestQuery String model, @RestQuery String runId, @RestQuery String stage,
                                        @RestQuery String datasetId, @RestQuery Integer datasetVersion,
                                        @RestQuery String alias, @RestQuery String checkpoint) {
-        return versions.search(new VersionQuery(model, runId, stage, datasetId, datasetVersion, alias, checkpoint));
+        return versions.search(new VersionQuery(model, runId,
+                QueryParams.enumValue("stage", stage, Stage.class), datasetId, datasetVersion, alias, checkpoint));
     }
 }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -64,7 +65,7 @@ public class PromotionService {
             Long production = aliases.find(model, AliasService.PRODUCTION)
                     .map(Alias::version).map(ModelVersion::version).orElse(null);
             boolean alreadyCandidate = production != null && production == candidate.version();
-            if (!alreadyCandidate && !java.util.Objects.equals(production, request.productionVersion())) {
+            if (!alreadyCandidate && !Objects.equals(production, request.productionVersion())) {
                 throw RegistryException.conflict("production of model '" + modelName + "' is "
                         + (production == null ? "not set" : "version " + production) + ", but the decision compared "
                         + "candidate " + candidate.version() + " with "
