@@ -1,6 +1,8 @@
 package io.stagetune.registry.rest;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.stagetune.common.embedded.KafkaTestResource;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -8,6 +10,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 @QuarkusTest
+@WithTestResource(KafkaTestResource.class)
 class HealthTest {
 
     @Test

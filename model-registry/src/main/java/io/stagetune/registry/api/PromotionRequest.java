@@ -1,0 +1,12 @@
+package io.stagetune.registry.api;
+
+import java.util.List;
+
+/**
+ * A promotion decision. When {@code promoted} is true, {@code production} moves to the candidate in the same
+ * transaction; {@code productionVersion} is the version the candidate was compared with (null: none), and the
+ * decision is refused (409) when production has moved elsewhere since.
+ */
+public record PromotionRequest(String runId, Long candidateVersion, Long productionVersion, Boolean promoted,
+                               List<String> reasons, Metrics candidateMetrics, Metrics productionMetrics) {
+}

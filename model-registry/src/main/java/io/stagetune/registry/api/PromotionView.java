@@ -1,0 +1,10 @@
+package io.stagetune.registry.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A stored promotion decision; {@code move} is the production move it made, null when it made none. */
+public record PromotionView(long id, String model, String runId, long candidateVersion, Long productionVersion,
+                            boolean promoted, List<String> reasons, Metrics candidateMetrics,
+                            Metrics productionMetrics, String actor, Instant decidedAt, MoveResult move) {
+}

@@ -1,0 +1,12 @@
+package io.stagetune.registry.api;
+
+import io.stagetune.common.events.Stage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+public record RunView(String runId, String model, String datasetId, int datasetVersion, List<Stage> plan,
+                      RunStatus status, Map<String, String> stages, String baseBackbone, String trigger,
+                      String message, Instant createdAt, Instant updatedAt, Instant startedAt, Instant finishedAt) {
+}

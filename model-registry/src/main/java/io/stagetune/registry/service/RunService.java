@@ -1,0 +1,125 @@
+package io.stagetune.registry.service;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stagetune.common.events.Stage;
+import io.stagetune.registry.Model;
+import io.stagetune.registry.Run;
+import io.stagetune.registry.api.RunRequest;
+import io.stagetune.registry.api.RunStatus;
+import io.stagetune.registry.api.RunUpdate;
+import io.stagetune.registry.api.RunView;
+import io.stagetune.registry.repository.RunRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Runs as the trainer's planner reports them; one run per model and dataset version. */
+@ApplicationScoped
+public class RunService {
+
+    static final int MAX_RESULTS = 1000;
+
+    private final ModelService models;
+    private final RunRepository runs;
+
+    public RunService(ModelService models, RunRepository runs) {
+        this.models = models;
+        this.runs = runs;
+    }
+
+    /** A creation's outcome: the run, and whether this call created it. */
+    public record Creation(RunView run, boolean created) {
+    }
+
+    /**
+     * Creates the run, or returns it when the same run id already describes the same model and dataset version
+     * (a retried request). Another run for that model and dataset version is a conflict.
+     */
+    public Creation create(RunRequest request) {
+        validate(request);
+        models.ensureExists(request.model());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Model model = models.locked(request.model());
+            Optional<Run> existing = runs.find(request.runId());
+            if (existing.isPresent()) {
+                Run run = existing.get();
+                if (!run.model().name().equals(request.model()) || !run.datasetId().equals(request.datasetId())
+                        || run.datasetVersion() != request.datasetVersion()) {
+                    throw RegistryException.conflict("run '" + request.runId() + "' already exists for model '"
+                            + run.model().name() + "' on dataset '" + run.datasetId() + "' v" + run.datasetVersion());
+                }
+                return new Creation(view(run), false);
+            }
+            runs.findFor(model, request.datasetId(), request.datasetVersion()).ifPresent(other -> {
+                throw RegistryException.conflict("model '" + request.model() + "' already has run '" + other.id()
+                        + "' on dataset '" + request.datasetId() + "' v" + request.datasetVersion());
+            });
+            List<Stage> plan = request.plan() == null || request.plan().isEmpty()
+                    ? Stage.DEFAULT_PLAN : request.plan();
+            Run run = new Run(request.runId(), model, request.datasetId(), request.datasetVersion(), plan,
+                    request.baseBackbone(), request.trigger(), Checks.now());
+            runs.persist(run);
+            return new Creation(view(run), true);
+        });
+    }
+
+    @Transactional
+    public RunView update(String runId, RunUpdate update) {
+        if (update == null || (update.status() == null && (update.stages() == null || update.stages().isEmpty())
+                && update.message() == null)) {
+            throw RegistryException.badRequest("body must change something: {\"status\": \"RUNNING\", "
+                    + "\"stages\": {\"HEAD\": \"COMPLETED\"}, \"message\": \"...\"}");
+        }
+        Checks.optional("message", update.message(), Checks.MAX_TEXT);
+        Run run = runs.lock(runId).orElseThrow(() -> RegistryException.notFound("run '" + runId + "' not found"));
+        if (update.stages() != null) {
+            for (var entry : update.stages().entrySet()) {
+                if (entry.getKey() == null || entry.getValue() == null) {
+                    throw RegistryException.badRequest("stages must map a stage to a status");
+                }
+                if (!run.plan().contains(entry.getKey())) {
+                    throw RegistryException.badRequest("stage " + entry.getKey() + " is not in run '" + runId
+                            + "' plan " + run.plan());
+                }
+            }
+        }
+        run.update(update.status(), update.stages(), update.message(), Checks.now());
+        return view(run);
+    }
+
+    @Transactional
+    public RunView get(String runId) {
+        return runs.find(runId).map(RunService::view)
+                .orElseThrow(() -> RegistryException.notFound("run '" + runId + "' not found"));
+    }
+
+    @Transactional
+    public List<RunView> list(String model, RunStatus status) {
+        return runs.list(model, status, MAX_RESULTS).stream().map(RunService::view).toList();
+    }
+
+    private static void validate(RunRequest request) {
+        if (request == null) {
+            throw RegistryException.badRequest("body must describe the run: {\"runId\": \"...\", \"model\": \"...\", "
+                    + "\"datasetId\": \"...\", \"datasetVersion\": 1}");
+        }
+        Checks.required("runId", request.runId(), 200);
+        Checks.name("model", request.model());
+        Checks.name("datasetId", request.datasetId());
+        Checks.positive("datasetVersion", request.datasetVersion());
+        Checks.optional("baseBackbone", request.baseBackbone(), Checks.MAX_URI);
+        Checks.optional("trigger", request.trigger(), Checks.MAX_URI);
+        if (request.plan() != null && (request.plan().contains(null)
+                || request.plan().stream().distinct().count() != request.plan().size())) {
+            throw RegistryException.badRequest("plan " + request.plan() + " must list distinct stages");
+        }
+    }
+
+    private static RunView view(Run run) {
+        return new RunView(run.id(), run.model().name(), run.datasetId(), run.datasetVersion(), run.plan(),
+                run.status(), run.stageStatus(), run.baseBackbone(), run.trigger(), run.message(), run.createdAt(),
+                run.updatedAt(), run.startedAt(), run.finishedAt());
+    }
+}

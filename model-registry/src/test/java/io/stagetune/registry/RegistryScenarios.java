@@ -1,0 +1,374 @@
+package io.stagetune.registry;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.stagetune.common.Topics;
+import io.stagetune.common.embedded.EmbeddedKafka;
+import io.stagetune.common.embedded.InjectKafka;
+import io.stagetune.common.embedded.TopicEvents;
+import io.stagetune.common.events.AliasMoved;
+import io.stagetune.common.events.ModelPromoted;
+import io.stagetune.common.events.PipelineEvent;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static io.stagetune.registry.RegistryApi.ADMIN;
+import static io.stagetune.registry.RegistryApi.EVALUATOR;
+import static io.stagetune.registry.RegistryApi.READER;
+import static io.stagetune.registry.RegistryApi.TRAINER;
+import static io.stagetune.registry.RegistryApi.as;
+import static io.stagetune.registry.RegistryApi.move;
+import static io.stagetune.registry.RegistryApi.register;
+import static io.stagetune.registry.RegistryApi.registerChain;
+import static io.stagetune.registry.RegistryApi.version;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * The registry through its REST API, its database and a real broker. Subclasses run it on H2 and on PostgreSQL,
+ * so both run the same migrations and the same queries. Every test uses its own model names.
+ */
+abstract class RegistryScenarios {
+
+    @InjectKafka
+    EmbeddedKafka kafka;
+
+    @Test
+    void registeringTheSameCheckpointTwiceYieldsOneVersion() {
+        String checkpoint = "s3://checkpoints/idem/run-1/head/";
+        register("idem", version(checkpoint, null, "HEAD", "run-1")).then().statusCode(201)
+                .header("Location", endsWith("/models/idem/versions/1"))
+                .body("version", is(1)).body("labels", is(RegistryApi.LABELS));
+        register("idem", version(checkpoint, null, "HEAD", "run-1")).then().statusCode(200).body("version", is(1));
+        register("idem", version("s3://checkpoints/idem/run-1/layer4/", checkpoint, "LAYER4", "run-1"))
+                .then().statusCode(201).body("version", is(2));
+        register("other-model", version(checkpoint, null, "HEAD", "run-1")).then().statusCode(409)
+                .body("error", containsString("already registered as model 'idem' version 1"));
+
+        JsonPath stored = given().get("/models/idem/versions/1").then().statusCode(200).extract().jsonPath();
+        assertThat(stored.getDouble("metrics.accuracy")).isEqualTo(0.8);
+        assertThat(stored.getList("metrics.perClass.label")).containsExactly("bag", "boot", "coat");
+        assertThat(stored.getDouble("metrics.perClass[2].f1")).isEqualTo(0.74);
+        assertThat(stored.getLong("metrics.perClass[0].support")).isEqualTo(10);
+        assertThat(stored.getList("metrics.confusionMatrix[2]")).containsExactly(1, 2, 7);
+        assertThat(stored.getInt("metrics.imagesEvaluated")).isEqualTo(30);
+        given().get("/models/idem").then().statusCode(200).body("versions", is(2)).body("latestVersion", is(2));
+    }
+
+    @Test
+    void versionShowsItsLineageAndSearchFilters() {
+        String base = "s3://checkpoints/base/pretrain/full/";
+        String head = "s3://checkpoints/lineage/run-7/head/";
+        String layer4 = "s3://checkpoints/lineage/run-7/layer4/";
+        String full = "s3://checkpoints/lineage/run-7/full/";
+        register("lineage", version(head, base, "HEAD", "run-7")).then().statusCode(201);
+        register("lineage", version(layer4, head, "LAYER4", "run-7")).then().statusCode(201);
+        register("lineage", version(full, layer4, "FULL", "run-7")).then().statusCode(201);
+        register("lineage", version("s3://checkpoints/lineage/run-8/head/", null, "HEAD", "run-8"))
+                .then().statusCode(201);
+
+        JsonPath view = given().get("/models/lineage/versions/3").then().statusCode(200).extract().jsonPath();
+        assertThat(view.getList("lineage.version")).containsExactly(2, 1, null);
+        assertThat(view.getList("lineage.checkpoint")).containsExactly(layer4, head, base);
+        assertThat(view.getList("lineage.stage")).containsExactly("LAYER4", "HEAD", null);
+
+        given().get("/models/lineage/versions?runId=run-7").then().statusCode(200).body("version", is(List.of(1, 2, 3)));
+        given().get("/models/lineage/versions?stage=HEAD").then().statusCode(200).body("version", is(List.of(1, 4)));
+        given().get("/versions?model=lineage&datasetId=shop&datasetVersion=3&stage=FULL").then().statusCode(200)
+                .body("version", is(List.of(3)));
+        given().get("/versions?datasetVersion=99&model=lineage").then().statusCode(200).body("$", hasSize(0));
+        move("lineage", "staging", 3, "looks good").then().statusCode(200);
+        given().get("/models/lineage/versions?alias=staging").then().statusCode(200)
+                .body("version", is(List.of(3))).body("[0].aliases", is(List.of("staging")));
+        given().get("/versions?checkpoint=" + head).then().statusCode(200).body("[0].version", is(1));
+        given().get("/models/nobody/versions").then().statusCode(404).body("error", containsString("'nobody'"));
+    }
+
+    @Test
+    void concurrentMovesAreSerialisedAndNoneIsLost() throws Exception {
+        String model = "concurrent";
+        registerChain(model, 4);
+        int threads = 20;
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Callable<JsonPath>> moves = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            long target = i % 4 + 1;
+            String body = "{\"version\": " + target + ", \"reason\": \"thread " + i + "\"}";
+            moves.add(() -> {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                                        + RestAssured.port + "/models/" + model + "/aliases/production"))
+                                .header("Authorization", "Bearer " + EVALUATOR)
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                return JsonPath.from(response.body());
+            });
+        }
+        List<JsonPath> results = new ArrayList<>();
+        try {
+            for (Future<JsonPath> result : pool.invokeAll(moves)) {
+                results.add(result.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long moved = results.stream().filter(result -> result.getBoolean("moved")).count();
+        Set<String> movedReasons = new HashSet<>();
+        results.stream().filter(result -> result.getBoolean("moved"))
+                .forEach(result -> movedReasons.add(result.getString("reason")));
+
+        List<Map<String, Object>> history = given().get("/models/{m}/aliases/production/history", model)
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        assertThat(history).hasSize((int) moved);
+        assertThat(history.get(0).get("fromVersion")).isNull();
+        for (int i = 1; i < history.size(); i++) {
+            assertThat(history.get(i).get("fromVersion")).as("move %d starts where move %d ended", i, i - 1)
+                    .isEqualTo(history.get(i - 1).get("toVersion"));
+            assertThat(history.get(i).get("fromVersion")).isNotEqualTo(history.get(i).get("toVersion"));
+        }
+        assertThat(history).extracting(entry -> (String) entry.get("reason")).containsExactlyInAnyOrderElementsOf(
+                movedReasons);
+        Object last = history.get(history.size() - 1).get("toVersion");
+        given().get("/models/{m}/aliases", model).then().statusCode(200).body("$", hasSize(1))
+                .body("[0].alias", is("production")).body("[0].version", is(last));
+        given().get("/models/{m}/versions?alias=production", model).then().body("version", is(List.of(last)));
+
+        List<PipelineEvent> events = TopicEvents.read(kafka.bootstrapServers(), Topics.MODEL_EVENTS, model,
+                (int) moved * 2, Duration.ofSeconds(30));
+        assertThat(events).filteredOn(AliasMoved.class::isInstance).hasSize((int) moved);
+        assertThat(events).filteredOn(ModelPromoted.class::isInstance).extracting(e -> ((ModelPromoted) e).version())
+                .containsExactlyElementsOf(history.stream().map(h -> ((Number) h.get("toVersion")).longValue())
+                        .toList());
+    }
+
+    @Test
+    void historyAnswersWhatAnAliasWasAtATime() throws Exception {
+        String model = "timeline";
+        registerChain(model, 2);
+        Instant before = Instant.now();
+        Thread.sleep(20);
+        move(model, "production", 1, "first").then().statusCode(200).body("moved", is(true))
+                .body("fromVersion", nullValue());
+        Thread.sleep(20);
+        Instant duringFirst = Instant.now();
+        Thread.sleep(20);
+        String secondMovedAt = move(model, "production", 2, "better").then().statusCode(200)
+                .extract().path("movedAt");
+        Thread.sleep(20);
+        Instant afterSecond = Instant.now();
+
+        given().get("/models/{m}/aliases/production/history?at={t}", model, duringFirst.toString())
+                .then().statusCode(200).body("version", is(1)).body("reason", is("first"));
+        given().get("/models/{m}/aliases/production/history?at={t}", model, afterSecond.toString())
+                .then().statusCode(200).body("version", is(2));
+        given().get("/models/{m}/aliases/production/history?at={t}", model, secondMovedAt)
+                .then().statusCode(200).body("version", is(2));
+        given().get("/models/{m}/aliases/production/history?at={t}", model, before.toString())
+                .then().statusCode(404).body("error", containsString("pointed at no version"));
+        given().get("/models/{m}/aliases/production/history?at=yesterday", model)
+                .then().statusCode(400).body("error", containsString("'yesterday'"));
+        move(model, "production", 2, "again").then().statusCode(200).body("moved", is(false));
+        given().get("/models/{m}/aliases/production/history", model).then().body("$", hasSize(2));
+    }
+
+    @Test
+    void rollbackReturnsProductionToThePreviousVersion() {
+        String model = "rollback";
+        registerChain(model, 3);
+        move(model, "production", 1, "first").then().statusCode(200);
+        as(ADMIN).post("/models/{m}/aliases/production/rollback", model).then().statusCode(409)
+                .body("error", containsString("no previous version"));
+        move(model, "production", 3, "candidate").then().statusCode(200);
+        as(ADMIN).body(Map.of("reason", "class coat regressed")).post("/models/{m}/aliases/production/rollback", model)
+                .then().statusCode(200).body("version", is(1)).body("fromVersion", is(3))
+                .body("reason", is("rollback: class coat regressed")).body("actor", is("admin"));
+        given().get("/models/{m}/aliases/production/version", model).then().statusCode(200).body("version", is(1));
+        given().get("/models/{m}/aliases/production/history", model).then().statusCode(200)
+                .body("toVersion", is(List.of(1, 3, 1))).body("[2].reason", containsString("rollback"));
+        as(ADMIN).post("/models/{m}/aliases/staging/rollback", model).then().statusCode(404);
+
+        List<PipelineEvent> events = TopicEvents.read(kafka.bootstrapServers(), Topics.MODEL_EVENTS, model, 6,
+                Duration.ofSeconds(30));
+        ModelPromoted rolledBack = (ModelPromoted) events.stream().filter(ModelPromoted.class::isInstance)
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(rolledBack.version()).isEqualTo(1);
+        assertThat(rolledBack.previousVersion()).isEqualTo(3);
+        assertThat(rolledBack.reason()).startsWith("rollback");
+    }
+
+    @Test
+    void aMoveWhileTheBrokerIsDownIsPublishedWhenItIsBack() {
+        String model = "outage";
+        registerChain(model, 2);
+        move(model, "production", 1, "before").then().statusCode(200);
+        assertThat(TopicEvents.read(kafka.bootstrapServers(), Topics.MODEL_EVENTS, model, 2, Duration.ofSeconds(30)))
+                .hasSize(2);
+        kafka.stopBroker();
+        try {
+            move(model, "production", 2, "during outage").then().statusCode(200).body("moved", is(true));
+            move(model, "staging", 2, "during outage").then().statusCode(200);
+        } finally {
+            kafka.restartBroker();
+        }
+        List<PipelineEvent> events = TopicEvents.read(kafka.bootstrapServers(), Topics.MODEL_EVENTS, model, 5,
+                Duration.ofSeconds(60));
+        assertThat(events).extracting(event -> event.getClass().getSimpleName())
+                .containsExactly("AliasMoved", "ModelPromoted", "AliasMoved", "ModelPromoted", "AliasMoved");
+        AliasMoved duringOutage = (AliasMoved) events.get(2);
+        assertThat(duringOutage.model()).isEqualTo(model);
+        assertThat(duringOutage.alias()).isEqualTo("production");
+        assertThat(duringOutage.fromVersion()).isEqualTo(1L);
+        assertThat(duringOutage.toVersion()).isEqualTo(2L);
+        assertThat(duringOutage.actor()).isEqualTo("evaluator");
+        assertThat(duringOutage.reason()).isEqualTo("during outage");
+        assertThat(((AliasMoved) events.get(4)).alias()).isEqualTo("staging");
+        assertThat(events.stream().map(PipelineEvent::eventId).distinct()).hasSize(5);
+    }
+
+    @Test
+    void promotionDecisionsAreStoredAndMoveProduction() {
+        String model = "promo";
+        registerChain(model, 3);
+        Map<String, Object> first = Map.of("runId", "run-1", "candidateVersion", 1, "promoted", true,
+                "reasons", List.of("no production yet"), "candidateMetrics", RegistryApi.metrics(0.7));
+        as(EVALUATOR).body(first).post("/models/{m}/promotions", model).then().statusCode(201)
+                .body("promoted", is(true)).body("move.version", is(1)).body("move.fromVersion", nullValue());
+        as(EVALUATOR).body(first).post("/models/{m}/promotions", model).then().statusCode(200)
+                .body("move", nullValue());
+
+        Map<String, Object> rejected = Map.of("runId", "run-1", "candidateVersion", 2, "productionVersion", 1,
+                "promoted", false, "reasons", List.of("class coat drops 0.12 > max-class-drop 0.05"),
+                "candidateMetrics", RegistryApi.metrics(0.75), "productionMetrics", RegistryApi.metrics(0.7));
+        as(EVALUATOR).body(rejected).post("/models/{m}/promotions", model).then().statusCode(201)
+                .body("promoted", is(false)).body("move", nullValue());
+        given().get("/models/{m}/aliases/production", model).then().body("version", is(1));
+
+        Map<String, Object> stale = Map.of("candidateVersion", 3, "productionVersion", 2, "promoted", true,
+                "reasons", List.of("beats production"));
+        as(EVALUATOR).body(stale).post("/models/{m}/promotions", model).then().statusCode(409)
+                .body("error", containsString("production of model 'promo' is version 1"));
+        Map<String, Object> better = Map.of("candidateVersion", 3, "productionVersion", 1, "promoted", true,
+                "reasons", List.of("accuracy +0.05"), "candidateMetrics", RegistryApi.metrics(0.8),
+                "productionMetrics", RegistryApi.metrics(0.7));
+        as(EVALUATOR).body(better).post("/models/{m}/promotions", model).then().statusCode(201)
+                .body("move.fromVersion", is(1)).body("move.version", is(3));
+
+        JsonPath decisions = given().get("/models/{m}/promotions", model).then().statusCode(200).extract().jsonPath();
+        assertThat(decisions.getList("candidateVersion")).containsExactly(3, 2, 1);
+        assertThat(decisions.getList("promoted")).containsExactly(true, false, true);
+        assertThat(decisions.getList("reasons[1]")).containsExactly("class coat drops 0.12 > max-class-drop 0.05");
+        assertThat(decisions.getDouble("[1].productionMetrics.accuracy")).isEqualTo(0.7);
+        assertThat(decisions.getList("[1].candidateMetrics.perClass.label")).containsExactly("bag", "boot", "coat");
+        given().get("/models/{m}/promotions?promoted=false", model).then().body("candidateVersion", is(List.of(2)));
+        int id = decisions.getInt("[2].id");
+        given().get("/models/{m}/promotions/{id}", model, id).then().statusCode(200).body("candidateVersion", is(1));
+        given().get("/models/{m}/aliases/production/history", model).then()
+                .body("reason", is(List.of("promoted: no production yet", "promoted: accuracy +0.05")));
+    }
+
+    @Test
+    void runsAreCreatedOnceAndTrackStageStatus() {
+        Map<String, Object> run = Map.of("runId", "fashion.shop.v4", "model", "runs-model", "datasetId", "shop",
+                "datasetVersion", 4, "baseBackbone", "s3://checkpoints/_backbones/resnet18.pt", "trigger", "manual");
+        as(TRAINER).body(run).post("/runs").then().statusCode(201)
+                .body("status", is("PENDING")).body("plan", is(List.of("HEAD", "LAYER4", "FULL")))
+                .body("stages.HEAD", is("PENDING"));
+        as(TRAINER).body(run).post("/runs").then().statusCode(200);
+        as(TRAINER).body(Map.of("runId", "another", "model", "runs-model", "datasetId", "shop", "datasetVersion", 4))
+                .post("/runs").then().statusCode(409).body("error", containsString("'fashion.shop.v4'"));
+
+        as(TRAINER).body(Map.of("stages", Map.of("HEAD", "RUNNING"))).patch("/runs/fashion.shop.v4")
+                .then().statusCode(200).body("status", is("RUNNING")).body("startedAt", notNullValue());
+        as(TRAINER).body(Map.of("stages", Map.of("HEAD", "COMPLETED", "LAYER4", "RUNNING")))
+                .patch("/runs/fashion.shop.v4").then().statusCode(200)
+                .body("stages.HEAD", is("COMPLETED")).body("stages.LAYER4", is("RUNNING"))
+                .body("stages.FULL", is("PENDING")).body("finishedAt", nullValue());
+        as(TRAINER).body(Map.of("status", "COMPLETED", "stages", Map.of("LAYER4", "COMPLETED", "FULL", "SKIPPED"),
+                "message", "early stop")).patch("/runs/fashion.shop.v4").then().statusCode(200)
+                .body("finishedAt", notNullValue()).body("message", is("early stop"));
+        given().get("/runs?model=runs-model&status=COMPLETED").then().statusCode(200)
+                .body("runId", is(List.of("fashion.shop.v4")));
+        given().get("/runs/nope").then().statusCode(404).body("error", containsString("'nope'"));
+
+        as(TRAINER).body(Map.of("runId", "plan-full", "model", "runs-model", "datasetId", "shop", "datasetVersion", 5,
+                "plan", List.of("FULL"))).post("/runs").then().statusCode(201);
+        as(TRAINER).body(Map.of("stages", Map.of("HEAD", "RUNNING"))).patch("/runs/plan-full")
+                .then().statusCode(400).body("error", containsString("HEAD is not in run 'plan-full'"));
+    }
+
+    @Test
+    void mutationsNeedTheRightRoleAndReadsAreOpen() {
+        Map<String, Object> body = version("s3://checkpoints/secure/run-1/head/", null, "HEAD", "run-1");
+        given().contentType("application/json").body(body).post("/models/secure/versions").then().statusCode(401);
+        as("wrong-token").body(body).post("/models/secure/versions").then().statusCode(401);
+        as(READER).body(body).post("/models/secure/versions").then().statusCode(403);
+        as(TRAINER).body(body).post("/models/secure/versions").then().statusCode(403);
+        as(ADMIN).body(body).post("/models/secure/versions").then().statusCode(201);
+        as(TRAINER).body(Map.of("version", 1)).put("/models/secure/aliases/production").then().statusCode(403);
+        given().contentType("application/json").body(Map.of("version", 1)).put("/models/secure/aliases/production")
+                .then().statusCode(401);
+        as(EVALUATOR).body(Map.of("runId", "r", "model", "secure", "datasetId", "d", "datasetVersion", 1))
+                .post("/runs").then().statusCode(403);
+        given().get("/models/secure/versions/1").then().statusCode(200);
+        given().get("/models").then().statusCode(200);
+    }
+
+    @Test
+    void badInputIsRefusedWithAMessageNamingTheItem() {
+        Map<String, Object> noLabels = new java.util.HashMap<>(version("s3://c/bad/1/", null, "HEAD", "r"));
+        noLabels.remove("labels");
+        register("bad", noLabels).then().statusCode(400).body("error", containsString("labels"));
+        register("bad model!", version("s3://c/bad/2/", null, "HEAD", "r")).then().statusCode(400)
+                .body("error", containsString("model 'bad model!'"));
+        Map<String, Object> badMetrics = new java.util.HashMap<>(version("s3://c/bad/3/", null, "HEAD", "r"));
+        badMetrics.put("metrics", Map.of("accuracy", 1.5));
+        register("bad", badMetrics).then().statusCode(400).body("error", containsString("metrics.accuracy"));
+        as(EVALUATOR).body("{\"checkpoint\": ").post("/models/bad/versions").then().statusCode(400)
+                .body("status", is(400));
+        registerChain("bad", 1);
+        move("bad", "production", 7, "nope").then().statusCode(404)
+                .body("error", is("version 7 of model 'bad' not found"));
+        move("ghost", "production", 1, "nope").then().statusCode(404).body("error", is("model 'ghost' not found"));
+        as(EVALUATOR).body(Map.of("reason", "no version")).put("/models/bad/aliases/production").then()
+                .statusCode(400).body("error", containsString("version"));
+        as(EVALUATOR).body(Map.of("version", 1, "expectedVersion", 3)).put("/models/bad/aliases/production").then()
+                .statusCode(409).body("error", containsString("not the expected 3"));
+        given().get("/versions?stage=HEADLESS").then().statusCode(400)
+                .body("error", containsString("stage 'HEADLESS' is not one of [HEAD, LAYER4, FULL]"));
+        given().get("/runs?status=DONE").then().statusCode(400).body("error", containsString("status 'DONE'"));
+        given().get("/models/bad/aliases/production").then().statusCode(404)
+                .body("error", is("alias 'production' of model 'bad' not set"));
+    }
+
+    @Test
+    void metricsCountMovesAndShowTheOutboxBacklog() {
+        registerChain("metered", 1);
+        move("metered", "production", 1, "first").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("registry_alias_moves_total{alias=\"production\",kind=\"move\",model=\"metered\"}");
+        assertThat(metrics).contains("registry_outbox_pending");
+    }
+}
