@@ -33,6 +33,13 @@ class ComposeFilesTest {
         assertThat(output).doesNotContain("is not set");
     }
 
+    @Test
+    void deploymentYamlPassesLint() {
+        DeployTools.assumeInstalled("yamllint");
+        DeployTools.succeed("yamllint", "-c", "deploy/.yamllint.yml", "docker-compose.yml", "docker-compose.gpu.yml",
+                "deploy");
+    }
+
     /** The real .env when a developer has one, the committed example otherwise (as in CI). */
     private static String envFile() {
         return Files.exists(DeployTools.root().resolve(".env")) ? ".env" : ".env.example";
