@@ -90,6 +90,7 @@ class KubernetesManifestsTest {
         if (kustomization.endsWith("gpu")) {
             checkGpuTrainer(trainer(deployments));
             assertThat(custom).anyMatch(d -> d.path("kind").asText().equals("ServiceMonitor"));
+            assertThat(configMaps.keySet()).anyMatch(name -> name.startsWith("stagetune-dashboards"));
         } else {
             assertThat(trainer(deployments).getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
         }
