@@ -1,7 +1,7 @@
 package io.stagetune.registry;
 
 import io.stagetune.common.events.Stage;
-import io.stagetune.registry.api.Metrics;
+import io.stagetune.common.registry.Metrics;
 import io.stagetune.registry.repository.JsonColumns;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

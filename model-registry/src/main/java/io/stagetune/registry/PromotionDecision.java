@@ -1,6 +1,6 @@
 package io.stagetune.registry;
 
-import io.stagetune.registry.api.Metrics;
+import io.stagetune.common.registry.Metrics;
 import io.stagetune.registry.repository.JsonColumns;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -3,7 +3,7 @@ package io.stagetune.registry.repository;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.stagetune.common.events.EventJson;
-import io.stagetune.registry.api.Metrics;
+import io.stagetune.common.registry.Metrics;
 
 import java.util.List;
 import java.util.Map;

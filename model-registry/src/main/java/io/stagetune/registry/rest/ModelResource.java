@@ -2,10 +2,10 @@ package io.stagetune.registry.rest;
 
 import io.stagetune.common.events.Stage;
 import io.stagetune.registry.api.ModelView;
-import io.stagetune.registry.api.RegisterVersionRequest;
+import io.stagetune.common.registry.RegisterVersionRequest;
 import io.stagetune.registry.api.VersionQuery;
 import io.stagetune.registry.api.VersionSummary;
-import io.stagetune.registry.api.VersionView;
+import io.stagetune.common.registry.VersionView;
 import io.stagetune.registry.service.ModelService;
 import io.stagetune.registry.service.VersionService;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,8 +1,8 @@
 package io.stagetune.registry.rest;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.stagetune.registry.api.PromotionRequest;
-import io.stagetune.registry.api.PromotionView;
+import io.stagetune.common.registry.PromotionRequest;
+import io.stagetune.common.registry.PromotionView;
 import io.stagetune.registry.service.PromotionService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;

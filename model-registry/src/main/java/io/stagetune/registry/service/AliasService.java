@@ -11,7 +11,7 @@ import io.stagetune.registry.api.AliasAtView;
 import io.stagetune.registry.api.AliasMoveView;
 import io.stagetune.registry.api.AliasView;
 import io.stagetune.registry.api.MoveAliasRequest;
-import io.stagetune.registry.api.MoveResult;
+import io.stagetune.common.registry.MoveResult;
 import io.stagetune.registry.messaging.Outbox;
 import io.stagetune.registry.repository.AliasRepository;
 import jakarta.enterprise.context.ApplicationScoped;
