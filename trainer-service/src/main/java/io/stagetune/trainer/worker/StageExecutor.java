@@ -3,6 +3,7 @@ package io.stagetune.trainer.worker;
 import io.stagetune.common.checkpoint.CheckpointManifest;
 import io.stagetune.common.dataset.DatasetManifests;
 import io.stagetune.common.dataset.DatasetVersion;
+import io.stagetune.common.dataset.ImageCache;
 import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.events.Split;
 import io.stagetune.common.events.StageCommand;

@@ -1,6 +1,5 @@
-package io.stagetune.trainer.worker;
+package io.stagetune.common.dataset;
 
-import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.storage.ObjectStore;
 
 import java.io.IOException;

@@ -1,0 +1,42 @@
+package io.stagetune.evaluator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code evaluator.*}: how checkpoints are evaluated and when a candidate is promoted. */
+@ConfigMapping(prefix = "evaluator")
+public interface EvaluatorConfig {
+
+    /** Images per inference batch. */
+    @WithDefault("32")
+    int batchSize();
+
+    /** Local folder of the content-addressed image cache (reused across evaluations) and of checkpoint copies. */
+    @WithDefault("${java.io.tmpdir}/stagetune-evaluator")
+    String cacheDir();
+
+    /** Parallel downloads when filling the image cache. */
+    @WithDefault("8")
+    int downloadParallelism();
+
+    Promotion promotion();
+
+    interface Promotion {
+
+        /**
+         * Accuracy a candidate must gain over production on the same test split. One point: below that, a
+         * difference is within the sampling noise of a typical test split (the standard error of an accuracy
+         * near 0.9 on 1,000 images is about 0.0095), and promoting on noise churns production.
+         */
+        @WithDefault("0.01")
+        double minImprovement();
+
+        /**
+         * Per-class accuracy any class production knows may lose. Five points: a class holds a tenth of a
+         * ten-class split, so its accuracy is about three times noisier than the overall one; a real regression
+         * on a class shows up beyond that.
+         */
+        @WithDefault("0.05")
+        double maxClassDrop();
+    }
+}
