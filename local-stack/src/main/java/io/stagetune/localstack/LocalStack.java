@@ -1,5 +1,7 @@
 package io.stagetune.localstack;
 
+import io.stagetune.common.embedded.ServiceProcess;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.stagetune.localstack;
 
+import io.stagetune.common.embedded.ServiceProcess;
+
 import io.stagetune.common.Topics;
 import io.stagetune.common.embedded.TopicEvents;
 import io.stagetune.common.events.DatasetVersionCreated;

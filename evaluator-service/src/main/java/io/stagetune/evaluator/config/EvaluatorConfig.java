@@ -21,6 +21,16 @@ public interface EvaluatorConfig {
 
     Promotion promotion();
 
+    /** Bearer token with the registry's {@code evaluator} role ({@code REGISTRY_EVALUATOR_TOKEN}). */
+    String registryToken();
+
+    /** First pause before retrying a checkpoint whose registry, store or broker failed; it doubles up to the max. */
+    @WithDefault("1s")
+    java.time.Duration retryBackoff();
+
+    @WithDefault("60s")
+    java.time.Duration maxRetryBackoff();
+
     interface Promotion {
 
         /**

@@ -21,18 +21,18 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** The committed tiny backbone and Fashion-MNIST sample, and checkpoints made from them without training. */
-final class EvaluationFixtures {
+public final class EvaluationFixtures {
 
-    static final Path ROOT = Path.of(System.getProperty("stagetune.fixtures", "../fixtures"));
-    static final Path TINY_BACKBONE = ROOT.resolve("backbones/resnet-tiny.pt");
+    public static final Path ROOT = Path.of(System.getProperty("stagetune.fixtures", "../fixtures"));
+    public static final Path TINY_BACKBONE = ROOT.resolve("backbones/resnet-tiny.pt");
     /** 28x28 images: resize to 36, crop 32, the smallest input the tiny ResNet takes. */
-    static final Preprocessing PREPROCESSING = Preprocessing.imagenet(36, 32);
+    public static final Preprocessing PREPROCESSING = Preprocessing.imagenet(36, 32);
 
     private EvaluationFixtures() {
     }
 
     /** Every image of a sample split ({@code train} or {@code test}), label folders in name order. */
-    static List<LabelledImage> sample(String split) throws IOException {
+    public static List<LabelledImage> sample(String split) throws IOException {
         List<LabelledImage> images = new ArrayList<>();
         try (Stream<Path> labels = Files.list(ROOT.resolve("fashion-mnist-sample").resolve(split))) {
             for (Path label : labels.filter(Files::isDirectory).sorted().toList()) {
@@ -72,7 +72,7 @@ final class EvaluationFixtures {
      * (row c = mean feature vector of class c, bias = -|mean|^2 / 2, so the highest score is the nearest mean),
      * and checkpoint.json, written last.
      */
-    static Path writeCheckpoint(Path folder, Path backbone, List<LabelledImage> train, Preprocessing preprocessing)
+    public static Path writeCheckpoint(Path folder, Path backbone, List<LabelledImage> train, Preprocessing preprocessing)
             throws Exception {
         Files.createDirectories(folder);
         Files.copy(backbone, folder.resolve(CheckpointManifest.BACKBONE_FILE), StandardCopyOption.REPLACE_EXISTING);

@@ -1,4 +1,4 @@
-package io.stagetune.localstack;
+package io.stagetune.common.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One of the four services, run as its own JVM from its Quarkus build ({@code <module>/target/quarkus-app}),
+ * A service run as its own JVM from its Quarkus build ({@code <module>/target/quarkus-app}),
  * logging to {@code <data>/logs/<name>.log}.
  */
 public final class ServiceProcess implements AutoCloseable {

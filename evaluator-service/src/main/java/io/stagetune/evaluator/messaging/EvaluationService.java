@@ -1,0 +1,209 @@
+package io.stagetune.evaluator.messaging;
+
+import io.stagetune.common.checkpoint.CheckpointManifest;
+import io.stagetune.common.dataset.DatasetManifests;
+import io.stagetune.common.dataset.ImageCache;
+import io.stagetune.common.events.CheckpointPublished;
+import io.stagetune.common.events.EvaluationCompleted;
+import io.stagetune.common.events.EventJson;
+import io.stagetune.common.events.PipelineEvent;
+import io.stagetune.common.registry.Metrics;
+import io.stagetune.common.registry.PromotionRequest;
+import io.stagetune.common.registry.PromotionView;
+import io.stagetune.common.registry.RegisterVersionRequest;
+import io.stagetune.common.registry.VersionView;
+import io.stagetune.common.runtime.ObjectStoreConfig;
+import io.stagetune.common.storage.ObjectStore;
+import io.stagetune.common.storage.ObjectUri;
+import io.stagetune.evaluator.config.EvaluatorConfig;
+import io.stagetune.evaluator.evaluation.CheckpointDownloader;
+import io.stagetune.evaluator.evaluation.CheckpointEvaluator;
+import io.stagetune.evaluator.evaluation.CheckpointModel;
+import io.stagetune.evaluator.evaluation.Evaluation;
+import io.stagetune.evaluator.evaluation.EvaluationMetrics;
+import io.stagetune.evaluator.evaluation.TestSplit;
+import io.stagetune.evaluator.evaluation.TestSplitImages;
+import io.stagetune.evaluator.promotion.BestVersion;
+import io.stagetune.evaluator.promotion.EvaluatedVersion;
+import io.stagetune.evaluator.promotion.PromotionDecision;
+import io.stagetune.evaluator.promotion.PromotionPolicy;
+import io.stagetune.evaluator.registry.RegistryClient;
+import io.stagetune.evaluator.registry.RegistryMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * What the evaluator does with a published checkpoint: evaluate it on its dataset version's test split and
+ * register it as a model version (once: a checkpoint already registered is not evaluated again), and after the
+ * run's last stage decide promotion of the run's best version against production on the same test split
+ * (re-evaluating production there when its own metrics come from another split). Every step is idempotent, so a
+ * redelivered event changes nothing and yields the same results.
+ */
+@ApplicationScoped
+public class EvaluationService {
+
+    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+
+    private final RegistryClient registry;
+    private final ObjectStore store;
+    private final DatasetManifests manifests;
+    private final PromotionPolicy policy;
+    private final EvaluatorMetrics metrics;
+    private final CheckpointEvaluator evaluator;
+    private final TestSplitImages testImages;
+    private final Path work;
+
+    public EvaluationService(@RestClient RegistryClient registry, ObjectStore store, ObjectStoreConfig storeConfig,
+                             PromotionPolicy policy, EvaluatorMetrics metrics, EvaluatorConfig config) {
+        this.registry = registry;
+        this.store = store;
+        this.manifests = new DatasetManifests(store, storeConfig.datasetsBucket());
+        this.policy = policy;
+        this.metrics = metrics;
+        this.evaluator = new CheckpointEvaluator(config.batchSize());
+        Path root = Path.of(config.cacheDir());
+        this.testImages = new TestSplitImages(manifests, new ImageCache(store, root.resolve("images"),
+                config.downloadParallelism()));
+        this.work = root.resolve("work");
+    }
+
+    /** The events this checkpoint yields: its evaluation, with the promotion decision when it closed the run. */
+    public EvaluationCompleted process(CheckpointPublished checkpoint) {
+        VersionView version = registered(checkpoint);
+        EvaluationMetrics candidateMetrics = RegistryMetrics.fromRegistry(version.metrics());
+        EvaluationCompleted.Promotion promotion = checkpoint.lastStage() ? decide(checkpoint) : null;
+        return new EvaluationCompleted(
+                UUID.nameUUIDFromBytes(("evaluated:" + checkpoint.checkpoint()).getBytes(StandardCharsets.UTF_8)),
+                PipelineEvent.SCHEMA_VERSION, PipelineEvent.now(), checkpoint.runId(), checkpoint.model(),
+                checkpoint.stage(), checkpoint.checkpoint(), version.version(), checkpoint.datasetId(),
+                checkpoint.datasetVersion(), candidateMetrics.imagesEvaluated(), candidateMetrics.accuracy(),
+                candidateMetrics.macroF1(), candidateMetrics.perClassAccuracy(), promotion);
+    }
+
+    /** The checkpoint's model version, evaluating and registering it first when the registry lacks it. */
+    private VersionView registered(CheckpointPublished checkpoint) {
+        List<VersionView> existing = registry.versionsWithCheckpoint(checkpoint.checkpoint());
+        if (!existing.isEmpty()) {
+            return registry.version(checkpoint.model(), existing.get(0).version());
+        }
+        TestSplit split = new TestSplit(checkpoint.datasetId(), checkpoint.datasetVersion());
+        Evaluation evaluation = evaluate(checkpoint.checkpoint(), split);
+        metrics.evaluated(checkpoint.model(), checkpoint.stage().name(), evaluation);
+        metrics.quality(checkpoint.model(), "candidate", evaluation.metrics());
+        LOG.infof("run %s stage %s: test accuracy %.4f on %d images", checkpoint.runId(), checkpoint.stage(),
+                evaluation.metrics().accuracy(), evaluation.metrics().imagesEvaluated());
+        return registry.register(checkpoint.model(), new RegisterVersionRequest(checkpoint.runId(),
+                checkpoint.stage(), checkpoint.checkpoint(), checkpoint.parentCheckpoint(), null,
+                checkpoint.datasetId(), checkpoint.datasetVersion(), checkpoint.baseBackbone(), checkpoint.labels(),
+                RegistryMetrics.toRegistry(evaluation.metrics())));
+    }
+
+    private EvaluationCompleted.Promotion decide(CheckpointPublished last) {
+        String model = last.model();
+        TestSplit split = new TestSplit(last.datasetId(), last.datasetVersion());
+        List<EvaluatedVersion> stages = new ArrayList<>();
+        for (VersionView summary : registry.versionsOfRun(model, last.runId())) {
+            VersionView version = registry.version(model, summary.version());
+            stages.add(new EvaluatedVersion(id(version.version()), version.stage(), version.labels(),
+                    valAccuracy(version.checkpoint()), split, RegistryMetrics.fromRegistry(version.metrics())));
+        }
+        EvaluatedVersion candidate = BestVersion.of(stages);
+        long candidateVersion = Long.parseLong(candidate.id().substring(1));
+        List<PromotionView> earlier = registry.promotionsOf(model, candidateVersion);
+        if (!earlier.isEmpty()) {
+            PromotionView decided = earlier.get(0);
+            return new EvaluationCompleted.Promotion(decided.promoted(), candidateVersion,
+                    decided.productionVersion(), decided.reasons());
+        }
+        Optional<VersionView> production = production(model);
+        Optional<EvaluatedVersion> current = production.map(version -> onSplit(version, split));
+        PromotionDecision decision = policy.decide(candidate, current);
+        current.ifPresent(version -> metrics.quality(model, "production", version.metrics()));
+        metrics.quality(model, "candidate", candidate.metrics());
+        Metrics productionMetrics = current.map(version -> RegistryMetrics.toRegistry(version.metrics())).orElse(null);
+        PromotionView stored = registry.decide(model, new PromotionRequest(last.runId(), candidateVersion,
+                production.map(VersionView::version).orElse(null), decision.promoted(), decision.reasons(),
+                RegistryMetrics.toRegistry(candidate.metrics()), productionMetrics));
+        metrics.decided(model, decision);
+        LOG.infof("run %s: version %d %s (%s)", last.runId(), candidateVersion,
+                stored.promoted() ? "promoted to production" : "not promoted", String.join("; ", stored.reasons()));
+        return new EvaluationCompleted.Promotion(stored.promoted(), candidateVersion, stored.productionVersion(),
+                stored.reasons());
+    }
+
+    private Optional<VersionView> production(String model) {
+        try {
+            return Optional.of(registry.version(model, registry.production(model).version()));
+        } catch (WebApplicationException e) {
+            if (e.getResponse().getStatus() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Production's metrics on the candidate's test split: its own when it was evaluated there, else fresh ones. */
+    private EvaluatedVersion onSplit(VersionView production, TestSplit split) {
+        EvaluationMetrics productionMetrics;
+        if (split.datasetId().equals(production.datasetId())
+                && Integer.valueOf(split.datasetVersion()).equals(production.datasetVersion())) {
+            productionMetrics = RegistryMetrics.fromRegistry(production.metrics());
+        } else {
+            LOG.infof("re-evaluating production version %d of %s on %s", production.version(), production.model(),
+                    split);
+            productionMetrics = evaluate(production.checkpoint(), split).metrics();
+        }
+        return new EvaluatedVersion(id(production.version()), production.stage(), production.labels(), 0, split,
+                productionMetrics);
+    }
+
+    private Evaluation evaluate(String checkpointUri, TestSplit split) {
+        Path folder = work.resolve(UUID.randomUUID().toString());
+        try {
+            Path local = new CheckpointDownloader(store).download(checkpointUri, folder);
+            try (CheckpointModel model = CheckpointModel.load(local)) {
+                return evaluator.evaluate(model, split, testImages.fetch(split));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot evaluate " + checkpointUri, e);
+        } finally {
+            deleteRecursively(folder);
+        }
+    }
+
+    /** The validation accuracy the checkpoint's stage reported: what picks a run's best version. */
+    private double valAccuracy(String checkpointUri) {
+        ObjectUri folder = ObjectUri.parse(checkpointUri);
+        return EventJson.readDocument(store.get(folder.bucket(), folder.resolve(CheckpointManifest.FILE).key()),
+                CheckpointManifest.class).valAccuracy();
+    }
+
+    private static String id(long version) {
+        return "v" + version;
+    }
+
+    private static void deleteRecursively(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("cannot clean %s: %s", folder, e.getMessage());
+        }
+    }
+}

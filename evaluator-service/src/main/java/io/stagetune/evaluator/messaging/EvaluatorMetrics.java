@@ -1,0 +1,67 @@
+package io.stagetune.evaluator.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.stagetune.evaluator.evaluation.ClassMetrics;
+import io.stagetune.evaluator.evaluation.Evaluation;
+import io.stagetune.evaluator.evaluation.EvaluationMetrics;
+import io.stagetune.evaluator.promotion.PromotionDecision;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Evaluation metrics: accuracy and per-class accuracy of production and of the latest candidate (label = class
+ * name, bounded by the model's labels), evaluations, their duration and images/s, and promotion decisions.
+ */
+@ApplicationScoped
+public class EvaluatorMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+
+    public EvaluatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void evaluated(String model, String stage, Evaluation evaluation) {
+        registry.counter("evaluator.evaluations", "model", model, "stage", stage).increment();
+        Timer.builder("evaluator.evaluation").tag("model", model).register(registry).record(evaluation.duration());
+        set("evaluator.images.per.second", Tags.of("model", model), evaluation.imagesPerSecond());
+    }
+
+    /** Quality of a version in a role ({@code candidate} or {@code production}). */
+    public void quality(String model, String role, EvaluationMetrics metrics) {
+        set("evaluator.accuracy", Tags.of("model", model, "role", role), metrics.accuracy());
+        for (ClassMetrics perClass : metrics.perClass()) {
+            set("evaluator.class.accuracy", Tags.of("model", model, "role", role, "label", perClass.label()),
+                    perClass.accuracy());
+        }
+    }
+
+    public void decided(String model, PromotionDecision decision) {
+        String outcome = decision.promoted() ? "promoted" : "rejected";
+        if (decision.rejections().isEmpty()) {
+            registry.counter("evaluator.promotion.decisions", "model", model, "outcome", outcome, "reason", "none")
+                    .increment();
+        }
+        decision.rejections().forEach(rejection -> registry.counter("evaluator.promotion.decisions", "model", model,
+                "outcome", outcome, "reason", rejection.name().toLowerCase(Locale.ROOT)).increment());
+    }
+
+    public void failed(String reason) {
+        registry.counter("evaluator.checkpoints.failed", "reason", reason).increment();
+    }
+
+    private void set(String name, Tags tags, double value) {
+        gauges.computeIfAbsent(name + tags, key -> {
+            AtomicReference<Double> holder = new AtomicReference<>(value);
+            registry.gauge(name, tags, holder, AtomicReference::get);
+            return holder;
+        }).set(value);
+    }
+}
