@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -56,7 +57,8 @@ public final class CheckpointModel implements AutoCloseable {
         if (!Files.isRegularFile(manifestFile)) {
             throw new IOException(folder + " is not a complete checkpoint: no " + CheckpointManifest.FILE);
         }
-        CheckpointManifest manifest = EventJson.readDocument(Files.readAllBytes(manifestFile), CheckpointManifest.class);
+        CheckpointManifest manifest = EventJson.readDocument(Files.readAllBytes(manifestFile),
+                CheckpointManifest.class);
         HeadWeights head = HeadWeights.read(folder.resolve(CheckpointManifest.HEAD_FILE));
         if (!head.labels().equals(manifest.labels())) {
             throw new IOException(folder + ": head labels " + head.labels() + " differ from checkpoint labels "
@@ -127,7 +129,7 @@ public final class CheckpointModel implements AutoCloseable {
         }
         float[][] logits = new float[count][];
         for (int i = 0; i < count; i++) {
-            logits[i] = java.util.Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
+            logits[i] = Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
         }
         return logits;
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A model's figures on a test split, computed from (true label, predicted label) pairs.
@@ -98,7 +99,7 @@ public record EvaluationMetrics(List<String> labels, int imagesEvaluated, int co
                     mean(present, ClassMetrics::f1), perClass, new ConfusionMatrix(labels, matrix));
         }
 
-        private static double mean(List<ClassMetrics> classes, java.util.function.ToDoubleFunction<ClassMetrics> value) {
+        private static double mean(List<ClassMetrics> classes, ToDoubleFunction<ClassMetrics> value) {
             return classes.isEmpty() ? 0 : classes.stream().mapToDouble(value).sum() / classes.size();
         }
     }

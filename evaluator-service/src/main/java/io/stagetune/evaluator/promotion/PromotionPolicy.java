@@ -36,6 +36,11 @@ public final class PromotionPolicy {
         this.maxClassDrop = maxClassDrop;
     }
 
+    @Override
+    public String toString() {
+        return "PromotionPolicy[min-improvement " + minImprovement + ", max-class-drop " + maxClassDrop + "]";
+    }
+
     public static PromotionPolicy defaults() {
         return new PromotionPolicy(DEFAULT_MIN_IMPROVEMENT, DEFAULT_MAX_CLASS_DROP);
     }
@@ -52,12 +57,14 @@ public final class PromotionPolicy {
         }
         EvaluatedVersion current = production.get();
         if (!current.testSplit().equals(candidate.testSplit())) {
-            throw new IllegalArgumentException("production " + current.id() + " was evaluated on " + current.testSplit()
-                    + ", candidate " + candidate.id() + " on " + candidate.testSplit() + ": re-evaluate production first");
+            throw new IllegalArgumentException("production " + current.id() + " was evaluated on "
+                    + current.testSplit() + ", candidate " + candidate.id() + " on " + candidate.testSplit()
+                    + ": re-evaluate production first");
         }
         if (current.id().equals(candidate.id())) {
             return new PromotionDecision(false, candidate.id(), current.id(),
-                    List.of("candidate " + candidate.id() + " is production already"), Set.of(Rejection.ALREADY_PRODUCTION));
+                    List.of("candidate " + candidate.id() + " is production already"),
+                    Set.of(Rejection.ALREADY_PRODUCTION));
         }
         List<String> reasons = new ArrayList<>();
         Set<Rejection> rejections = EnumSet.noneOf(Rejection.class);

@@ -117,7 +117,8 @@ class CheckpointEvaluationTest {
             float[][] logits = model.logits(inputs, batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 for (int c = 0; c < logits[i].length; c++) {
-                    assertThat(logits[i][c]).isCloseTo(expected[i][c], within(1e-3f * Math.max(1, Math.abs(expected[i][c]))));
+                    float tolerance = 1e-3f * Math.max(1, Math.abs(expected[i][c]));
+                    assertThat(logits[i][c]).isCloseTo(expected[i][c], within(tolerance));
                 }
             }
             assertThat(model.predict(batch.stream().map(EvaluationFixtures::decode).toList()))

@@ -11,6 +11,7 @@ import ai.djl.translate.NoopTranslator;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The reference CheckpointModel is checked against: DJL's standard inference path (Model.load, a Predictor with
@@ -36,7 +37,7 @@ final class DirectForward implements AutoCloseable {
             int width = flat.length / count;
             float[][] features = new float[count][];
             for (int i = 0; i < count; i++) {
-                features[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                features[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
             }
             return features;
         }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,8 +60,8 @@ class EvaluationMetricsTest {
         assertClass(metrics, "b", 4, 3, 2, 0.5, 2.0 / 3, 4.0 / 7);
         assertClass(metrics, "c", 3, 1, 0, 0, 0, 0);
         assertThat(metrics.perClassAccuracy()).containsExactly(
-                java.util.Map.entry("a", 0.75), java.util.Map.entry("b", 0.5), java.util.Map.entry("c", 0.0),
-                java.util.Map.entry("d", 0.0), java.util.Map.entry("e", 0.0));
+                Map.entry("a", 0.75), Map.entry("b", 0.5), Map.entry("c", 0.0),
+                Map.entry("d", 0.0), Map.entry("e", 0.0));
     }
 
     @Test

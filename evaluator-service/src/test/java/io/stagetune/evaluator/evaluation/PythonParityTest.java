@@ -68,8 +68,8 @@ class PythonParityTest {
     }
 
     private static JsonNode inspect(Path checkpoint, Path images) throws Exception {
-        Process process = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--checkpoint", checkpoint.toString(),
-                "--images", images.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(),
+                "--checkpoint", checkpoint.toString(), "--images", images.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("inspect_checkpoint.py exit status").isZero();

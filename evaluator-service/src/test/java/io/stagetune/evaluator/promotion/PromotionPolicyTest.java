@@ -1,10 +1,11 @@
 package io.stagetune.evaluator.promotion;
 
+import io.stagetune.evaluator.evaluation.TestSplit;
 import io.stagetune.evaluator.promotion.PromotionDecision.Rejection;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
@@ -120,8 +121,8 @@ class PromotionPolicyTest {
 
     @Test
     void refusesToCompareEvaluationsOfDifferentTestSplits() {
-        EvaluatedVersion candidate = Versions.version("v2", null, 0.9, new io.stagetune.evaluator.evaluation.TestSplit(
-                "shop", 4), ABC, "a=90/100", "b=90/100", "c=90/100");
+        EvaluatedVersion candidate = Versions.version("v2", null, 0.9, new TestSplit("shop", 4), ABC,
+                "a=90/100", "b=90/100", "c=90/100");
 
         assertThatThrownBy(() -> POLICY.decide(candidate, Optional.of(PRODUCTION)))
                 .isInstanceOf(IllegalArgumentException.class)
