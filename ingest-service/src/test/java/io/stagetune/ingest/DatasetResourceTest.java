@@ -131,6 +131,20 @@ class DatasetResourceTest {
     }
 
     @Test
+    void aBatchOfFiveHundredFilesWithALabelAndSplitEachFitsInOneRequest() {
+        List<Path> files = TestImages.pngs("train", "bag", 50);
+        var request = uploader();
+        for (int i = 0; i < 500; i++) {
+            request.multiPart("file", files.get(i % 50).toFile(), "image/png").multiPart("label", "bag")
+                    .multiPart("split", "");
+        }
+        Response response = request.post("/datasets/{id}/images", "upload-big-form");
+        response.then().statusCode(201);
+        assertThat(response.jsonPath().getInt("accepted")).isEqualTo(50);
+        assertThat(response.jsonPath().getInt("duplicates")).isEqualTo(450);
+    }
+
+    @Test
     void splitsAreStableAcrossVersionsAndNamedSplitsAreKept() {
         String dataset = "upload-splits";
         List<Path> first = TestImages.pngs("train", "shirt", 30);

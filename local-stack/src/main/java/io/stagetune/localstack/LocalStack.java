@@ -110,7 +110,8 @@ public final class LocalStack implements AutoCloseable {
         environment.put("PIPELINE_OBJECT_STORE_SECRET_KEY", secrets.s3SecretKey());
         environment.put("INGEST_TOKEN", secrets.ingestToken());
         environment.put("ADMIN_TOKEN", secrets.adminToken());
-        environment.put("SERVICE_TOKEN", secrets.serviceToken());
+        environment.put("REGISTRY_EVALUATOR_TOKEN", secrets.evaluatorToken());
+        environment.put("REGISTRY_TRAINER_TOKEN", secrets.trainerToken());
         environment.put("REGISTRY_DATA_DIR", data.resolve("registry").toString());
         if (processes.containsKey(Service.REGISTRY)) {
             environment.put("REGISTRY_URL", processes.get(Service.REGISTRY).url());

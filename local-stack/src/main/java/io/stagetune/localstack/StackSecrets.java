@@ -16,7 +16,7 @@ import java.util.Properties;
  * (readable by the owner only), so a restart reuses them and the CLI finds them. Nothing of it is committed.
  */
 public record StackSecrets(String s3AccessKey, String s3SecretKey, String ingestToken, String adminToken,
-                           String serviceToken) {
+                           String evaluatorToken, String trainerToken) {
 
     static final String FILE = "secrets.properties";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,7 +33,7 @@ public record StackSecrets(String s3AccessKey, String s3SecretKey, String ingest
             StackSecrets secrets = new StackSecrets(
                     get(properties, "s3.access-key", 10), get(properties, "s3.secret-key", 20),
                     get(properties, "token.ingest", 24), get(properties, "token.admin", 24),
-                    get(properties, "token.service", 24));
+                    get(properties, "token.evaluator", 24), get(properties, "token.trainer", 24));
             Files.createDirectories(dataDirectory);
             try (Writer writer = Files.newBufferedWriter(file)) {
                 properties.store(writer, "stagetune local stack credentials (generated; do not commit)");

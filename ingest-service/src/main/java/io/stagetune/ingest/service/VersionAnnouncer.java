@@ -86,7 +86,8 @@ public class VersionAnnouncer {
         }
     }
 
-    @Scheduled(every = "${ingest.announce.retry-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${ingest.announce.retry-every:5s}", delayed = "${ingest.announce.retry-every:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retry() {
         if (recovered.compareAndSet(false, true)) {
             try {

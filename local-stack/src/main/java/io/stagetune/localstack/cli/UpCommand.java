@@ -7,7 +7,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import io.stagetune.common.storage.ObjectStore;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,6 +28,14 @@ final class UpCommand implements Callable<Integer> {
             description = "Repository root with the services' builds (default: ${DEFAULT-VALUE}).")
     Path repository;
 
+    @Option(names = "--trainer-property", paramLabel = "KEY=VALUE",
+            description = "Trainer configuration, e.g. trainer.models.fashion.dataset=fashion (repeatable).")
+    Map<String, String> trainerProperties = new LinkedHashMap<>();
+
+    @Option(names = "--backbone", paramLabel = "FILE",
+            description = "A TorchScript backbone to upload as s3://checkpoints/_backbones/<file name> (repeatable).")
+    List<Path> backbones = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -31,11 +45,17 @@ final class UpCommand implements Callable<Integer> {
         LocalStack.Settings defaults = LocalStack.Settings.defaults(repository.toAbsolutePath().normalize());
         LocalStack.Settings settings = new LocalStack.Settings(defaults.repository(), stack.dataDirectory,
                 defaults.kafkaPort(), defaults.s3Port(), defaults.services(), defaults.ports(),
-                defaults.trainerProperties());
+                trainerProperties);
         LocalStack running = LocalStack.start(settings, line -> {
             out.println(line);
             out.flush();
         });
+        ObjectStore store = new ObjectStore(running.infrastructure().objectStoreSettings());
+        store.ensureBucket("checkpoints");
+        for (Path backbone : backbones) {
+            store.put("checkpoints", "_backbones/" + backbone.getFileName(), backbone, "application/octet-stream");
+            out.println("backbone s3://checkpoints/_backbones/" + backbone.getFileName());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
