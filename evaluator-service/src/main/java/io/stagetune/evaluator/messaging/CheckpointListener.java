@@ -65,6 +65,8 @@ public class CheckpointListener {
                 int status = e.getResponse().getStatus();
                 if (status >= 400 && status < 500 && status != 409) {
                     metrics.failed("refused");
+                    LOG.errorf("checkpoint %s refused by the registry (%d), to the dead-letter topic",
+                            checkpoint.checkpoint(), status);
                     throw e;
                 }
                 retryLater(checkpoint, e, pause);
@@ -74,6 +76,7 @@ public class CheckpointListener {
                 retryLater(checkpoint, e, pause);
             } catch (RuntimeException e) {
                 metrics.failed("invalid");
+                LOG.errorf(e, "checkpoint %s cannot be evaluated, to the dead-letter topic", checkpoint.checkpoint());
                 throw e;
             }
             pause = pause.multipliedBy(2).compareTo(config.maxRetryBackoff()) > 0 ? config.maxRetryBackoff()

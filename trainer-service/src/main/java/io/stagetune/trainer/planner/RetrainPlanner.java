@@ -79,7 +79,8 @@ public class RetrainPlanner {
     }
 
     /** Plans every dataset that has been quiet for the debounce window. */
-    @Scheduled(every = "${trainer.planner.check-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${trainer.planner.check-every:1s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void planQuietDatasets() {
         Instant quietSince = clock.instant().minus(config.planner().debounce());
         for (String datasetId : List.copyOf(pending.keySet())) {

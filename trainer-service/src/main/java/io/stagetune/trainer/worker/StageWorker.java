@@ -60,11 +60,17 @@ public class StageWorker {
             command = EventJson.read(payload, StageCommand.class);
         } catch (RuntimeException e) {
             metrics.commandFailed("malformed");
+            LOG.errorf("malformed command, to the dead-letter topic: %s", e.getMessage());
             throw e;
         }
         metrics.started();
         try {
             process(command);
+        } catch (Error e) {
+            // A broken installation (native library, class path): say so loudly, the command goes to the DLQ.
+            metrics.commandFailed("error");
+            LOG.errorf(e, "run %s stage %s cannot run here", command.runId(), command.stage());
+            throw e;
         } finally {
             metrics.finished();
         }
@@ -85,10 +91,14 @@ public class StageWorker {
             } catch (IllegalArgumentException e) {
                 // The command itself is wrong (unknown dataset version, bad hyperparameter): retrying won't help.
                 metrics.commandFailed("invalid");
+                LOG.errorf("run %s stage %s is invalid, to the dead-letter topic: %s", command.runId(),
+                        command.stage(), e.getMessage());
                 throw e;
             } catch (IOException | RuntimeException e) {
                 if (attempt >= attempts) {
                     metrics.commandFailed("exhausted");
+                    LOG.errorf(e, "run %s stage %s failed %d times, to the dead-letter topic", command.runId(),
+                            command.stage(), attempts);
                     throw e;
                 }
                 LOG.warnf("run %s stage %s attempt %d failed, retrying: %s", command.runId(), command.stage(),
