@@ -1,5 +1,9 @@
 package io.stagetune.evaluator.config;
 
+import io.quarkus.test.common.WithTestResource;
+import io.stagetune.common.embedded.KafkaTestResource;
+import io.stagetune.common.embedded.S3TestResource;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagetune.evaluator.promotion.PromotionPolicy;
 import jakarta.inject.Inject;
@@ -8,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(S3TestResource.class)
 class EvaluatorConfigTest {
 
     @Inject

@@ -1,5 +1,9 @@
 package io.stagetune.evaluator.rest;
 
+import io.quarkus.test.common.WithTestResource;
+import io.stagetune.common.embedded.KafkaTestResource;
+import io.stagetune.common.embedded.S3TestResource;
+
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +12,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 @QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(S3TestResource.class)
 class HealthTest {
 
     @Test
