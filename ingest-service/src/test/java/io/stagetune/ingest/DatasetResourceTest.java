@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -258,11 +257,5 @@ class DatasetResourceTest {
             splits.put((String) file.get("name"), (String) file.get("split"));
         }
         return splits;
-    }
-
-    static List<String> names(List<Path> files) {
-        List<String> names = new ArrayList<>();
-        files.forEach(file -> names.add(file.getFileName().toString()));
-        return names;
     }
 }
