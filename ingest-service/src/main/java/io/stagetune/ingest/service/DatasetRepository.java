@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -100,10 +99,6 @@ public class DatasetRepository {
         String key = stagedPrefix(dataset.id()) + uploadId + ".jsonl";
         store.put(bucket, key, DatasetManifests.format(entries), "application/x-ndjson");
         dataset.stage(key, entries);
-    }
-
-    public Optional<DatasetVersion> findVersion(String datasetId, int version) {
-        return dataset(datasetId).version(version);
     }
 
     public boolean isAnnounced(String datasetId, int version) {

@@ -41,11 +41,10 @@ public class ImageCache {
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         try {
             for (ManifestEntry entry : entries) {
-                String key = entry.key();
-                Path file = directory.resolve(entry.sha256() + key.substring(key.lastIndexOf('.')));
+                Path file = fileFor(entry);
                 files.add(file);
                 if (!Files.exists(file)) {
-                    downloads.add(CompletableFuture.runAsync(() -> store.download(bucket, key, file), pool));
+                    downloads.add(CompletableFuture.runAsync(() -> store.download(bucket, entry.key(), file), pool));
                 }
             }
             CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new)).join();
@@ -56,7 +55,10 @@ public class ImageCache {
     }
 
     public int downloadsNeeded(List<ManifestEntry> entries) {
-        return (int) entries.stream().filter(entry -> !Files.exists(directory.resolve(entry.sha256()
-                + entry.key().substring(entry.key().lastIndexOf('.'))))).count();
+        return (int) entries.stream().filter(entry -> !Files.exists(fileFor(entry))).count();
+    }
+
+    private Path fileFor(ManifestEntry entry) {
+        return directory.resolve(entry.sha256() + entry.key().substring(entry.key().lastIndexOf('.')));
     }
 }
