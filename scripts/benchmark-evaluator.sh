@@ -26,8 +26,8 @@ rounds=${7:-3}
 if [[ ! -f $backbone ]]; then
   "$python" scripts/export_backbone.py --arch resnet18 --seed 0 --out "$backbone"
 fi
-./mvnw -B -q -o -pl pipeline-common,evaluator-service test-compile >/dev/null
-./mvnw -B -q -o -pl evaluator-service dependency:build-classpath -Dmdep.includeScope=test \
+# One reactor build: pipeline-common resolves to its target/classes, so nothing needs installing.
+./mvnw -B -q -pl pipeline-common,evaluator-service test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/$work/classpath.txt" >/dev/null
 classpath="evaluator-service/target/test-classes:evaluator-service/target/classes:$(cat "$work/classpath.txt")"
 

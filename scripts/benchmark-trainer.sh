@@ -5,8 +5,8 @@
 #   scripts/benchmark-trainer.sh [backbone.pt] [images] [batch] [side] [threads]
 #
 # Defaults: a random-weight ResNet-18 exported to trainer-service/target/benchmark/, 128 images of 224x224,
-# batch 32, 2 threads. Needs /usr/bin/python3 with torch and torchvision, and a prior
-# `./mvnw -pl pipeline-common,trainer-service install -DskipTests` (or verify) for the test classes.
+# batch 32, 2 threads. Needs /usr/bin/python3 with torch and torchvision.
+# Maven (through the wrapper) compiles what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +22,8 @@ threads=${5:-2}
 if [[ ! -f $backbone ]]; then
   "$python" scripts/export_backbone.py --arch resnet18 --seed 0 --out "$backbone"
 fi
-./mvnw -B -q -o -pl pipeline-common,trainer-service test-compile >/dev/null
-./mvnw -B -q -o -pl trainer-service dependency:build-classpath -Dmdep.includeScope=test \
+# One reactor build: pipeline-common resolves to its target/classes, so nothing needs installing.
+./mvnw -B -q -pl pipeline-common,trainer-service test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/$work/classpath.txt" >/dev/null
 classpath="trainer-service/target/test-classes:trainer-service/target/classes:$(cat "$work/classpath.txt")"
 java_run() {

@@ -47,10 +47,46 @@ public final class LocalStack implements AutoCloseable {
      * @param repository        the repository root, where the services' builds are
      * @param services          which services to start
      * @param ports             the services' HTTP ports
-     * @param trainerProperties extra trainer configuration, e.g. {@code trainer.models.<name>.*}
+     * @param properties        extra configuration per service (system properties), e.g. the trainer's
+     *                          {@code trainer.models.<name>.*}
      */
     public record Settings(Path repository, Path dataDirectory, int kafkaPort, int s3Port, Set<Service> services,
-                           Map<Service, Integer> ports, Map<String, String> trainerProperties) {
+                           Map<Service, Integer> ports, Map<Service, Map<String, String>> properties) {
+
+        public Settings {
+            properties = Map.copyOf(properties);
+        }
+
+        /** These settings with {@code extra} added to the service's configuration. */
+        public Settings withProperties(Service service, Map<String, String> extra) {
+            Map<Service, Map<String, String>> all = new EnumMap<>(Service.class);
+            all.putAll(properties);
+            Map<String, String> merged = new HashMap<>(all.getOrDefault(service, Map.of()));
+            merged.putAll(extra);
+            all.put(service, Map.copyOf(merged));
+            return new Settings(repository, dataDirectory, kafkaPort, s3Port, services, ports, all);
+        }
+
+        public Settings withDataDirectory(Path data) {
+            return new Settings(repository, data, kafkaPort, s3Port, services, ports, properties);
+        }
+
+        /** These settings on free ports (Kafka, S3 and every service), to run beside another stack. */
+        public Settings onFreePorts() {
+            Map<Service, Integer> free = new EnumMap<>(Service.class);
+            for (Service service : Service.values()) {
+                free.put(service, freePort());
+            }
+            return new Settings(repository, dataDirectory, freePort(), freePort(), services, free, properties);
+        }
+
+        private static int freePort() {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("no free port", e);
+            }
+        }
 
         public static Settings defaults(Path repository) {
             Map<Service, Integer> ports = new EnumMap<>(Service.class);
@@ -124,9 +160,18 @@ public final class LocalStack implements AutoCloseable {
         if (service == Service.TRAINER) {
             properties.put("trainer.worker.cache-dir", data.resolve("trainer-cache").toString());
             properties.put("ai.djl.offline", "true");
-            properties.putAll(settings.trainerProperties());
         }
+        properties.putAll(settings.properties().getOrDefault(service, Map.of()));
         return properties;
+    }
+
+    /** Uploads a TorchScript backbone file as {@code s3://checkpoints/_backbones/<file name>}; returns that URI. */
+    public String uploadBackbone(Path backbone) {
+        io.stagetune.common.storage.ObjectStore store =
+                new io.stagetune.common.storage.ObjectStore(infrastructure.objectStoreSettings());
+        store.ensureBucket("checkpoints");
+        store.put("checkpoints", "_backbones/" + backbone.getFileName(), backbone, "application/octet-stream");
+        return "s3://checkpoints/_backbones/" + backbone.getFileName();
     }
 
     public LocalInfrastructure infrastructure() {

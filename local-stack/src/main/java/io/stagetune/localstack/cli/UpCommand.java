@@ -7,7 +7,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import io.stagetune.common.storage.ObjectStore;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,18 +42,14 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         LocalStack.Settings defaults = LocalStack.Settings.defaults(repository.toAbsolutePath().normalize());
-        LocalStack.Settings settings = new LocalStack.Settings(defaults.repository(), stack.dataDirectory,
-                defaults.kafkaPort(), defaults.s3Port(), defaults.services(), defaults.ports(),
-                trainerProperties);
+        LocalStack.Settings settings = defaults.withDataDirectory(stack.dataDirectory)
+                .withProperties(LocalStack.Service.TRAINER, trainerProperties);
         LocalStack running = LocalStack.start(settings, line -> {
             out.println(line);
             out.flush();
         });
-        ObjectStore store = new ObjectStore(running.infrastructure().objectStoreSettings());
-        store.ensureBucket("checkpoints");
         for (Path backbone : backbones) {
-            store.put("checkpoints", "_backbones/" + backbone.getFileName(), backbone, "application/octet-stream");
-            out.println("backbone s3://checkpoints/_backbones/" + backbone.getFileName());
+            out.println("backbone " + running.uploadBackbone(backbone));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

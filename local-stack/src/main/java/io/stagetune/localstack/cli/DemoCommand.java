@@ -1,0 +1,414 @@
+package io.stagetune.localstack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagetune.common.data.FashionMnist;
+import io.stagetune.common.events.EventJson;
+import io.stagetune.common.events.EvaluationCompleted;
+import io.stagetune.localstack.LocalStack;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * The whole pipeline in one command: starts the local stack, pretrains a base backbone on Fashion-MNIST's source
+ * classes (or reuses it), ingests the target classes through the REST API, lets the event-triggered run go
+ * HEAD → LAYER4 → FULL, shows the evaluation and the promotion, then ingests a second batch whose run is promoted
+ * or rejected with its reasons.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs the whole pipeline on Fashion-MNIST: pretrains a base ResNet on classes 0-4 (t-shirt, trouser,"
+                    + " pullover, dress, coat), or reuses it; uploads classes 5-9 (sandal, shirt, sneaker, bag,"
+                    + " ankle-boot) through the ingest API; the upload triggers a run HEAD -> LAYER4 -> FULL, every"
+                    + " checkpoint is evaluated per class and the best is promoted; a second batch of images then"
+                    + " triggers a second run, promoted or rejected with its reasons.",
+            "Uses the full Fashion-MNIST where the Debian package dataset-fashion-mnist is installed (or --data),"
+                    + " the bundled sample otherwise. About 10 minutes on 2 CPU cores with the full dataset."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String RECIPE = "demo-recipe.properties";
+    private static final String FRESH_BACKBONE = "fixtures/backbones/resnet-tiny.pt";
+
+    @Mixin
+    StackOptions stack;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Fashion-MNIST: a folder with the IDX files, or one laid out like the bundled sample"
+                    + " (train/<class>/*.png, test/<class>/*.png). Default: $STAGETUNE_FASHION_MNIST_DIR, else"
+                    + " /usr/share/datasets/fashion-mnist if installed, else fixtures/fashion-mnist-sample.")
+    Path data;
+
+    @Option(names = "--repository", defaultValue = ".",
+            description = "Repository root with the services' builds and the fixtures (default: ${DEFAULT-VALUE}).")
+    Path repository;
+
+    @Option(names = "--model", defaultValue = "fashion",
+            description = "Name of the fine-tuned model; a later demo in the same data folder appends -2, -3, ..."
+                    + " (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--base-model", defaultValue = "fashion-base",
+            description = "Name of the pretrained base model, reused when it has a production version"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String baseModel;
+
+    @Option(names = "--source-per-class", paramLabel = "N",
+            description = "Training images per source class for pretraining (default: 2000; sample: 45).")
+    Integer sourcePerClass;
+
+    @Option(names = "--per-class", paramLabel = "N",
+            description = "Labelled images per target class in the first batch (default: 1000; sample: 30).")
+    Integer firstBatch;
+
+    @Option(names = "--second-batch", paramLabel = "N",
+            description = "Further images per target class in the second batch, 0 for none (default: 1000;"
+                    + " sample: 20).")
+    Integer secondBatch;
+
+    @Option(names = "--val-per-class", paramLabel = "N",
+            description = "Validation images per class (default: 200; sample: 10).")
+    Integer validation;
+
+    @Option(names = "--test-per-class", paramLabel = "N",
+            description = "Official test images per class (default: 1000, all of them; sample: 20).")
+    Integer test;
+
+    @Option(names = "--trainer-property", paramLabel = "KEY=VALUE",
+            description = "Overrides a line of the demo's trainer recipe (repeatable; see --show-recipe).")
+    Map<String, String> trainerProperties = new LinkedHashMap<>();
+
+    @Option(names = "--evaluator-property", paramLabel = "KEY=VALUE",
+            description = "Evaluator configuration, e.g. evaluator.promotion.min-improvement=0.02 (repeatable).")
+    Map<String, String> evaluatorProperties = new LinkedHashMap<>();
+
+    @Option(names = "--free-ports",
+            description = "Run Kafka, S3 and the services on free ports instead of the defaults (beside a running"
+                    + " `pipeline up`).")
+    boolean freePorts;
+
+    @Option(names = "--keep-running", description = "Keep the stack running after the demo, until Ctrl-C.")
+    boolean keepRunning;
+
+    @Option(names = "--show-recipe", description = "Print the demo's trainer recipe and exit.")
+    boolean showRecipe;
+
+    @Option(names = "--timeout", defaultValue = "PT1H",
+            description = "Give up on a run after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private long began;
+    private PrintWriter out;
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (showRecipe) {
+            try (InputStream recipe = DemoCommand.class.getResourceAsStream(RECIPE)) {
+                out.print(new String(recipe.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            out.flush();
+            return 0;
+        }
+        began = System.nanoTime();
+        Path root = repository.toAbsolutePath().normalize();
+        Path dataDirectory = stack.dataDirectory.toAbsolutePath().normalize();
+        DemoData.Origin origin = origin(root);
+        if (origin == null) {
+            err.println("no Fashion-MNIST in " + data + ": expected the IDX files (train-images-idx3-ubyte[.gz],"
+                    + " train-labels-idx1-ubyte[.gz], t10k-...) or the folders train/<class> and test/<class>");
+            return 2;
+        }
+        DemoData.Sizes sizes = sizes(origin.full() ? DemoData.Sizes.FULL : DemoData.Sizes.SAMPLE);
+        Properties state = loadState(dataDirectory);
+        int earlier = Integer.parseInt(state.getProperty("demos", "0"));
+        String target = earlier == 0 ? model : model + "-" + (earlier + 1);
+        String sourceDataset = baseModel + "-source";
+        String targetDataset = target + "-target";
+
+        step("Data: " + origin.description());
+        Path images = dataDirectory.resolve("demo").resolve("images-" + target);
+        Map<String, Integer> counts = DemoData.write(origin, sizes, images);
+        out.printf("  %s: source classes %s, target classes %s%n", images, DemoData.SOURCE_CLASSES,
+                DemoData.TARGET_CLASSES);
+        out.printf("  per class: %d source training, %d + %d target training (two batches), %d validation,"
+                + " %d test images (%s in all)%n", sizes.source(), sizes.firstBatch(), sizes.secondBatch(),
+                sizes.validation(), sizes.test(), counts);
+
+        LocalStack.Settings settings = LocalStack.Settings.defaults(root).withDataDirectory(dataDirectory);
+        if (freePorts) {
+            settings = settings.onFreePorts();
+        }
+        Path freshBackbone = root.resolve(FRESH_BACKBONE);
+        String backboneUri = "s3://checkpoints/_backbones/" + freshBackbone.getFileName();
+        settings = settings
+                .withProperties(LocalStack.Service.TRAINER, recipe(Map.of("{base}", baseModel, "{model}", target,
+                        "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri)))
+                .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties);
+        step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator (logs in "
+                + dataDirectory.resolve("logs") + ")");
+        LocalStack running = LocalStack.start(settings, line -> { });
+        try {
+            running.uploadBackbone(freshBackbone);
+            for (LocalStack.Service service : LocalStack.Service.values()) {
+                out.printf("  %-18s %s%n", service.module(), running.url(service));
+            }
+            Demo demo = new Demo(running, err);
+            if (!demo.pretrainBase(baseModel, sourceDataset, images.resolve("source"))) {
+                return 1;
+            }
+            step("Fine-tuning model '" + target + "' on the target classes, first batch");
+            Optional<EvaluationCompleted> first = demo.ingestAndFollow(target, targetDataset,
+                    images.resolve("target-1"));
+            if (first.isEmpty()) {
+                return 1;
+            }
+            state.setProperty("demos", Integer.toString(earlier + 1));
+            saveState(dataDirectory, state);
+            demo.showDecision(target, first.get());
+            if (sizes.secondBatch() > 0) {
+                step("A second batch of images for model '" + target + "': a new dataset version, a new run");
+                Optional<EvaluationCompleted> second = demo.ingestAndFollow(target, targetDataset,
+                        images.resolve("target-2"));
+                if (second.isEmpty()) {
+                    return 1;
+                }
+                demo.showDecision(target, second.get());
+            }
+            step("Done: model '" + target + "'");
+            demo.summary(target);
+            if (keepRunning) {
+                out.println("The pipeline keeps running (Ctrl-C stops it). Try: ./pipeline report " + target);
+                out.flush();
+                Thread.currentThread().join();
+            }
+            return 0;
+        } finally {
+            running.close();
+        }
+    }
+
+    private DemoData.Origin origin(Path root) {
+        if (data != null) {
+            if (FashionMnist.isInstalled(data)) {
+                return DemoData.full(data);
+            }
+            return Files.isDirectory(data.resolve("train")) && Files.isDirectory(data.resolve("test"))
+                    ? DemoData.sample(data) : null;
+        }
+        Path installed = FashionMnist.defaultDirectory();
+        return FashionMnist.isInstalled(installed) ? DemoData.full(installed)
+                : DemoData.sample(root.resolve("fixtures/fashion-mnist-sample"));
+    }
+
+    private DemoData.Sizes sizes(DemoData.Sizes defaults) {
+        return new DemoData.Sizes(or(sourcePerClass, defaults.source()), or(firstBatch, defaults.firstBatch()),
+                or(secondBatch, defaults.secondBatch()), or(validation, defaults.validation()),
+                or(test, defaults.test()));
+    }
+
+    private static int or(Integer value, int otherwise) {
+        return value == null ? otherwise : value;
+    }
+
+    /** The recipe with names filled in and --trainer-property overrides applied. */
+    private Map<String, String> recipe(Map<String, String> names) throws IOException {
+        Properties recipe = new Properties();
+        try (Reader reader = new java.io.InputStreamReader(DemoCommand.class.getResourceAsStream(RECIPE),
+                StandardCharsets.UTF_8)) {
+            recipe.load(reader);
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String key : recipe.stringPropertyNames()) {
+            properties.put(fill(key, names), fill(recipe.getProperty(key), names));
+        }
+        properties.putAll(trainerProperties);
+        return properties;
+    }
+
+    private static String fill(String text, Map<String, String> names) {
+        for (Map.Entry<String, String> name : names.entrySet()) {
+            text = text.replace(name.getKey(), name.getValue());
+        }
+        return text;
+    }
+
+    private static Properties loadState(Path dataDirectory) throws IOException {
+        Properties state = new Properties();
+        Path file = dataDirectory.resolve("demo/state.properties");
+        if (Files.exists(file)) {
+            try (Reader reader = Files.newBufferedReader(file)) {
+                state.load(reader);
+            }
+        }
+        return state;
+    }
+
+    private static void saveState(Path dataDirectory, Properties state) throws IOException {
+        Path file = dataDirectory.resolve("demo/state.properties");
+        Files.createDirectories(file.getParent());
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            state.store(writer, "pipeline demo: how many demos ran in this data folder");
+        }
+    }
+
+    private void step(String text) {
+        long seconds = (System.nanoTime() - began) / 1_000_000_000L;
+        out.printf("%n[%d:%02d] %s%n", seconds / 60, seconds % 60, text);
+        out.flush();
+    }
+
+    /** The demo's steps against a running stack. */
+    private final class Demo {
+
+        private final LocalStack stack;
+        private final PrintWriter err;
+        private final FolderUpload upload;
+
+        Demo(LocalStack stack, PrintWriter err) {
+            this.stack = stack;
+            this.err = err;
+            this.upload = new FolderUpload(stack.url(LocalStack.Service.INGEST), stack.secrets().ingestToken());
+        }
+
+        /** Pretrains the base model unless it has a production version; false when that failed. */
+        boolean pretrainBase(String base, String dataset, Path folder) throws Exception {
+            Optional<JsonNode> production = production(base);
+            if (production.isPresent()) {
+                step(String.format(Locale.ROOT, "Base model '%s': reusing production version %d (test accuracy %.4f"
+                        + " on the source classes)", base, production.get().path("version").asLong(),
+                        production.get().path("metrics").path("accuracy").asDouble()));
+                return true;
+            }
+            step("Pretraining base model '" + base + "' on the source classes (a run with the single stage FULL,"
+                    + " from random weights)");
+            Optional<EvaluationCompleted> evaluation = ingestAndFollow(base, dataset, folder);
+            if (evaluation.isEmpty()) {
+                return false;
+            }
+            if (!evaluation.get().promotion().promoted()) {
+                err.println("the base model was not promoted: " + evaluation.get().promotion().reasons());
+                return false;
+            }
+            return true;
+        }
+
+        /** Uploads a folder as a new version, waits for the run it triggers and follows it to its decision. */
+        Optional<EvaluationCompleted> ingestAndFollow(String model, String dataset, Path folder) throws Exception {
+            FolderUpload.Result result = upload.upload(dataset, folder, 500, "  uploading", out, err);
+            if (result.version() == 0) {
+                err.println("no new dataset version: every image of " + folder + " was a duplicate or rejected");
+                return Optional.empty();
+            }
+            out.printf("  dataset %s version %d: %d images, labels %s%n", dataset, result.version(),
+                    result.imageCount(), result.labels());
+            String runId = awaitRun(model, dataset, result.version());
+            out.println("  the new version triggered run " + runId);
+            out.flush();
+            Optional<EvaluationCompleted> evaluation = new RunFollower(
+                    stack.infrastructure().kafkaBootstrapServers()).follow(runId, timeout, indented());
+            if (evaluation.isEmpty()) {
+                err.println("run " + runId + " did not finish within " + timeout + "; see "
+                        + stack.processes().get(0).url() + " and the logs");
+            }
+            return evaluation;
+        }
+
+        private String awaitRun(String model, String dataset, int version) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> runs = http.send(HttpRequest.newBuilder(
+                        URI.create(stack.url(LocalStack.Service.TRAINER) + "/runs")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (runs.statusCode() == 200) {
+                    for (JsonNode run : EventJson.mapper().readTree(runs.body())) {
+                        if (model.equals(run.path("model").asText()) && dataset.equals(run.path("datasetId").asText())
+                                && run.path("datasetVersion").asInt() == version) {
+                            return run.path("runId").asText();
+                        }
+                    }
+                }
+                Thread.sleep(500);
+            }
+            throw new IllegalStateException("no run of model " + model + " started for " + dataset + " version "
+                    + version + " within 5 minutes; see " + stack.infrastructure() + " logs/trainer-service.log");
+        }
+
+        void showDecision(String model, EvaluationCompleted evaluation) throws Exception {
+            // Filled in with the report rendering.
+            out.printf(Locale.ROOT, "  version %d: test accuracy %.4f%n", evaluation.modelVersion(),
+                    evaluation.accuracy());
+        }
+
+        void summary(String model) throws Exception {
+            Optional<JsonNode> production = production(model);
+            long seconds = (System.nanoTime() - began) / 1_000_000_000L;
+            production.ifPresent(version -> out.printf(Locale.ROOT,
+                    "  production: version %d, test accuracy %.4f on %d images of the target classes%n",
+                    version.path("version").asLong(), version.path("metrics").path("accuracy").asDouble(),
+                    version.path("metrics").path("imagesEvaluated").asInt()));
+            out.printf("  %d min %02d s in all. More: ./pipeline report %s%n", seconds / 60, seconds % 60, model);
+            out.flush();
+        }
+
+        private Optional<JsonNode> production(String model) throws Exception {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                    stack.url(LocalStack.Service.REGISTRY) + "/models/" + model + "/aliases/production/version"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(EventJson.mapper().readTree(response.body()))
+                    : Optional.empty();
+        }
+
+        private PrintWriter indented() {
+            return new PrintWriter(new Writer() {
+                private boolean lineStart = true;
+
+                @Override
+                public void write(char[] buffer, int offset, int length) {
+                    for (int i = offset; i < offset + length; i++) {
+                        if (lineStart) {
+                            out.write("  ");
+                        }
+                        out.write(buffer[i]);
+                        lineStart = buffer[i] == '\n';
+                    }
+                }
+
+                @Override
+                public void flush() {
+                    out.flush();
+                }
+
+                @Override
+                public void close() {
+                    out.flush();
+                }
+            }, true);
+        }
+    }
+}
