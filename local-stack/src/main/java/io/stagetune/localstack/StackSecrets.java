@@ -21,6 +21,11 @@ public record StackSecrets(String s3AccessKey, String s3SecretKey, String ingest
     static final String FILE = "secrets.properties";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Whether a stack has kept its credentials in this data folder. */
+    public static boolean existIn(Path dataDirectory) {
+        return Files.isRegularFile(dataDirectory.resolve(FILE));
+    }
+
     public static StackSecrets loadOrCreate(Path dataDirectory) {
         Path file = dataDirectory.resolve(FILE);
         try {

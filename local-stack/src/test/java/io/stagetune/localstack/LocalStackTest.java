@@ -14,7 +14,6 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static io.stagetune.localstack.TestMachine.freePort;
+import static io.stagetune.localstack.TestMachine.repositoryRoot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -90,21 +91,6 @@ class LocalStackTest {
                     Files.copy(file, target.resolve(file.getFileName()));
                 }
             }
-        }
-    }
-
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("ingest-service"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("repository root not found");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

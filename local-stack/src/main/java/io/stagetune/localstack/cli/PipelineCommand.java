@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code pipeline}: the local stack and a client of its services. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "stagetune 0.1.0",
         description = "Runs the incremental fine-tuning pipeline on this machine and talks to it.",
-        subcommands = {DemoCommand.class, UpCommand.class, IngestCommand.class, RunsCommand.class, WatchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, IngestCommand.class, RunsCommand.class, WatchCommand.class,
+                ReportCommand.class, PromoteCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCommand implements Runnable {
 
     @CommandLine.Spec

@@ -2,7 +2,7 @@ package io.stagetune.registry.rest;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stagetune.registry.api.AliasView;
-import io.stagetune.registry.api.MoveAliasRequest;
+import io.stagetune.common.registry.MoveAliasRequest;
 import io.stagetune.common.registry.MoveResult;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.registry.service.AliasService;

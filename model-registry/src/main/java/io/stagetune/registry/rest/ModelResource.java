@@ -1,7 +1,7 @@
 package io.stagetune.registry.rest;
 
 import io.stagetune.common.events.Stage;
-import io.stagetune.registry.api.ModelView;
+import io.stagetune.common.registry.ModelView;
 import io.stagetune.common.registry.RegisterVersionRequest;
 import io.stagetune.registry.api.VersionQuery;
 import io.stagetune.registry.api.VersionSummary;

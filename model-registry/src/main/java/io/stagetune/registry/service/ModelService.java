@@ -3,7 +3,7 @@ package io.stagetune.registry.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.stagetune.registry.Alias;
 import io.stagetune.registry.Model;
-import io.stagetune.registry.api.ModelView;
+import io.stagetune.common.registry.ModelView;
 import io.stagetune.registry.repository.AliasRepository;
 import io.stagetune.registry.repository.ModelRepository;
 import io.stagetune.registry.repository.VersionRepository;

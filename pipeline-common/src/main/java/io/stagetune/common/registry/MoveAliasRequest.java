@@ -1,4 +1,4 @@
-package io.stagetune.registry.api;
+package io.stagetune.common.registry;
 
 /**
  * Points an alias at a version.
