@@ -65,7 +65,7 @@ class LocalStackTest {
                             "--url", stack.url(LocalStack.Service.INGEST), "--data-dir", data.toString());
             assertThat(exit).as(output.toString()).isZero();
             assertThat(output.toString()).contains("dataset local version 1: 24 images");
-            List<PipelineEvent> events = TopicEvents.read(stack.infrastructure().kafkaBootstrapServers(),
+            List<PipelineEvent> events = TopicEvents.read(stack.kafkaBootstrapServers(),
                     Topics.DATASET_EVENTS, "local", 2, Duration.ofSeconds(20));
             assertThat(events).hasSize(2);
             assertThat(((DatasetVersionCreated) events.get(1)).imageCount()).isEqualTo(24);
@@ -77,7 +77,7 @@ class LocalStackTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(dataset.statusCode()).isEqualTo(200);
             assertThat(dataset.body()).contains("\"latestVersion\":1").contains("\"imageCount\":24");
-            assertThat(TopicEvents.read(again.infrastructure().kafkaBootstrapServers(), Topics.DATASET_EVENTS,
+            assertThat(TopicEvents.read(again.kafkaBootstrapServers(), Topics.DATASET_EVENTS,
                     "local", 2, Duration.ofSeconds(20))).hasSize(2);
         }
     }
@@ -93,7 +93,7 @@ class LocalStackTest {
         }
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("ingest-service"))) {
                 return dir;
@@ -102,7 +102,7 @@ class LocalStackTest {
         throw new IllegalStateException("repository root not found");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
