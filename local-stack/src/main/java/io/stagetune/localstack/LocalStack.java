@@ -1,6 +1,7 @@
 package io.stagetune.localstack;
 
 import io.stagetune.common.embedded.ServiceProcess;
+import io.stagetune.common.storage.ObjectStoreSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The whole pipeline on one machine, no Docker: the {@link LocalInfrastructure} (Kafka, S3) in this process and
  * the four services as separate JVMs, all configured to find each other, with every byte of state under one data
- * folder so that a restart continues where the last run stopped.
+ * folder so that a restart continues where the last run stopped. The services can also be pointed at a Kafka and
+ * an S3 store that run elsewhere ({@link #startServices}), e.g. the real images in containers.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -98,25 +100,48 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Owned: started here and stopped by {@link #close()}; null when the services use someone else's. */
     private final LocalInfrastructure infrastructure;
+    private final String kafkaBootstrapServers;
+    private final ObjectStoreSettings objectStore;
     private final StackSecrets secrets;
-    private final Map<Service, ServiceProcess> processes;
+    private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
 
-    private LocalStack(LocalInfrastructure infrastructure, StackSecrets secrets,
-                       Map<Service, ServiceProcess> processes) {
+    private LocalStack(LocalInfrastructure infrastructure, String kafkaBootstrapServers,
+                       ObjectStoreSettings objectStore, StackSecrets secrets) {
         this.infrastructure = infrastructure;
+        this.kafkaBootstrapServers = kafkaBootstrapServers;
+        this.objectStore = objectStore;
         this.secrets = secrets;
-        this.processes = processes;
     }
 
+    /** Starts the embedded Kafka and S3 store, then the services. */
     public static LocalStack start(Settings settings, Consumer<String> progress) throws InterruptedException {
         Path data = settings.dataDirectory().toAbsolutePath().normalize();
         StackSecrets secrets = StackSecrets.loadOrCreate(data);
         progress.accept("starting Kafka and the S3 store (data in " + data + ")");
         LocalInfrastructure infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(data,
                 settings.kafkaPort(), settings.s3Port(), secrets.s3AccessKey(), secrets.s3SecretKey()));
-        Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
-        LocalStack stack = new LocalStack(infrastructure, secrets, processes);
+        return startServices(new LocalStack(infrastructure, infrastructure.kafkaBootstrapServers(),
+                infrastructure.objectStoreSettings(), secrets), settings, data, progress);
+    }
+
+    /**
+     * Starts only the services, against a Kafka and an S3 store that run elsewhere (whose topics and buckets
+     * exist); {@link #close()} stops the services and leaves those alone. The settings' Kafka and S3 ports are
+     * not used.
+     */
+    public static LocalStack startServices(Settings settings, String kafkaBootstrapServers,
+                                           ObjectStoreSettings objectStore, Consumer<String> progress)
+            throws InterruptedException {
+        Path data = settings.dataDirectory().toAbsolutePath().normalize();
+        return startServices(new LocalStack(null, kafkaBootstrapServers, objectStore,
+                StackSecrets.loadOrCreate(data)), settings, data, progress);
+    }
+
+    private static LocalStack startServices(LocalStack stack, Settings settings, Path data,
+                                            Consumer<String> progress) throws InterruptedException {
+        Map<Service, ServiceProcess> processes = stack.processes;
         try {
             for (Service service : Service.values()) {
                 if (settings.services().contains(service)) {
@@ -140,10 +165,10 @@ public final class LocalStack implements AutoCloseable {
 
     private Map<String, String> environment(Service service, Path data) {
         Map<String, String> environment = new HashMap<>();
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafkaBootstrapServers());
-        environment.put("PIPELINE_OBJECT_STORE_ENDPOINT", infrastructure.objectStoreSettings().endpoint());
-        environment.put("PIPELINE_OBJECT_STORE_ACCESS_KEY", secrets.s3AccessKey());
-        environment.put("PIPELINE_OBJECT_STORE_SECRET_KEY", secrets.s3SecretKey());
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+        environment.put("PIPELINE_OBJECT_STORE_ENDPOINT", objectStore.endpoint());
+        environment.put("PIPELINE_OBJECT_STORE_ACCESS_KEY", objectStore.accessKey());
+        environment.put("PIPELINE_OBJECT_STORE_SECRET_KEY", objectStore.secretKey());
         environment.put("INGEST_TOKEN", secrets.ingestToken());
         environment.put("ADMIN_TOKEN", secrets.adminToken());
         environment.put("REGISTRY_EVALUATOR_TOKEN", secrets.evaluatorToken());
@@ -167,15 +192,18 @@ public final class LocalStack implements AutoCloseable {
 
     /** Uploads a TorchScript backbone file as {@code s3://checkpoints/_backbones/<file name>}; returns that URI. */
     public String uploadBackbone(Path backbone) {
-        io.stagetune.common.storage.ObjectStore store =
-                new io.stagetune.common.storage.ObjectStore(infrastructure.objectStoreSettings());
+        io.stagetune.common.storage.ObjectStore store = new io.stagetune.common.storage.ObjectStore(objectStore);
         store.ensureBucket("checkpoints");
         store.put("checkpoints", "_backbones/" + backbone.getFileName(), backbone, "application/octet-stream");
         return "s3://checkpoints/_backbones/" + backbone.getFileName();
     }
 
-    public LocalInfrastructure infrastructure() {
-        return infrastructure;
+    public String kafkaBootstrapServers() {
+        return kafkaBootstrapServers;
+    }
+
+    public ObjectStoreSettings objectStoreSettings() {
+        return objectStore;
     }
 
     public StackSecrets secrets() {
@@ -194,12 +222,14 @@ public final class LocalStack implements AutoCloseable {
         return List.copyOf(processes.values());
     }
 
-    /** Stops the services (newest first), then the infrastructure; all data stays. */
+    /** Stops the services (newest first), then the infrastructure if it was started here; all data stays. */
     @Override
     public void close() {
         List<ServiceProcess> running = new ArrayList<>(processes.values());
         java.util.Collections.reverse(running);
         running.parallelStream().forEach(ServiceProcess::close);
-        infrastructure.close();
+        if (infrastructure != null) {
+            infrastructure.close();
+        }
     }
 }

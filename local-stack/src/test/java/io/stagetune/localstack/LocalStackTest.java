@@ -66,7 +66,7 @@ class LocalStackTest {
                             "--url", stack.url(LocalStack.Service.INGEST), "--data-dir", data.toString());
             assertThat(exit).as(output.toString()).isZero();
             assertThat(output.toString()).contains("dataset local version 1: 24 images");
-            List<PipelineEvent> events = TopicEvents.read(stack.infrastructure().kafkaBootstrapServers(),
+            List<PipelineEvent> events = TopicEvents.read(stack.kafkaBootstrapServers(),
                     Topics.DATASET_EVENTS, "local", 2, Duration.ofSeconds(20));
             assertThat(events).hasSize(2);
             assertThat(((DatasetVersionCreated) events.get(1)).imageCount()).isEqualTo(24);
@@ -78,7 +78,7 @@ class LocalStackTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(dataset.statusCode()).isEqualTo(200);
             assertThat(dataset.body()).contains("\"latestVersion\":1").contains("\"imageCount\":24");
-            assertThat(TopicEvents.read(again.infrastructure().kafkaBootstrapServers(), Topics.DATASET_EVENTS,
+            assertThat(TopicEvents.read(again.kafkaBootstrapServers(), Topics.DATASET_EVENTS,
                     "local", 2, Duration.ofSeconds(20))).hasSize(2);
         }
     }

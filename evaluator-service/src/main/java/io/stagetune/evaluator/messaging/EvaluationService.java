@@ -139,6 +139,10 @@ public class EvaluationService {
                 production.map(VersionView::version).orElse(null), decision.promoted(), decision.reasons(),
                 RegistryMetrics.toRegistry(candidate.metrics()), productionMetrics));
         metrics.decided(model, decision);
+        if (stored.promoted()) {
+            // The candidate is production now: the production series steps to it (also on the first promotion).
+            metrics.quality(model, "production", candidate.metrics());
+        }
         LOG.infof("run %s: version %d %s (%s)", last.runId(), candidateVersion,
                 stored.promoted() ? "promoted to production" : "not promoted", String.join("; ", stored.reasons()));
         return new EvaluationCompleted.Promotion(stored.promoted(), candidateVersion, stored.productionVersion(),

@@ -105,6 +105,9 @@ class EvaluatorPipelineTest {
 
         String metrics = RestAssured.get("/q/metrics").asString();
         assertThat(metrics).contains("evaluator_class_accuracy{label=\"coat\",model=\"fashion\",role=\"candidate\"}")
+                .as("the first promoted version is production's quality")
+                .contains("evaluator_accuracy{model=\"fashion\",role=\"production\"} " + last.accuracy())
+                .contains("evaluator_class_accuracy{label=\"coat\",model=\"fashion\",role=\"production\"}")
                 .contains("evaluator_promotion_decisions_total{model=\"fashion\",outcome=\"promoted\",reason=\"none\"}");
 
         // Redelivery: no second version, no second decision, the same result again.

@@ -2,10 +2,8 @@ package io.stagetune.ingest.containers;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.stagetune.common.Topics;
+import io.stagetune.common.embedded.EmbeddedKafka;
 import io.stagetune.common.storage.ObjectStoreSettings;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.kafka.KafkaContainer;
@@ -14,15 +12,13 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Real Apache Kafka (KRaft) and MinIO in containers, configured like the embedded test resources
  * ({@code kafka.bootstrap.servers}, {@code pipeline.object-store.*}), so any service's {@code @QuarkusTest} can run
- * against them. To extend the path (train, evaluate), start the trainer and evaluator tests with this resource too,
- * or move it to a shared test module once a second service uses it; the same images are the docker-compose ones.
+ * against them; the same images are the docker-compose ones. The whole path (ingest, train, evaluate) on them is
+ * {@code PipelineOnContainersTest} in local-stack.
  * Where Docker is absent it starts nothing: the tests using it are disabled by
  * {@code @Testcontainers(disabledWithoutDocker = true)}.
  */
@@ -54,7 +50,8 @@ public class ContainerInfrastructure implements QuarkusTestResourceLifecycleMana
         minio = new MinIOContainer(MINIO_IMAGE);
         kafka.start();
         minio.start();
-        createTopics(kafka.getBootstrapServers());
+        // The topics with their production partition counts, as docker-compose's kafka-init creates them.
+        EmbeddedKafka.createTopics(kafka.getBootstrapServers(), Topics.partitions());
         endpoints = new Endpoints(kafka.getBootstrapServers(),
                 new ObjectStoreSettings(minio.getS3URL(), minio.getUserName(), minio.getPassword(), null));
         return Map.of(
@@ -76,20 +73,6 @@ public class ContainerInfrastructure implements QuarkusTestResourceLifecycleMana
         }
         if (minio != null) {
             minio.stop();
-        }
-    }
-
-    /** The topics with their production partition counts, as docker-compose's kafka-init creates them. */
-    private static void createTopics(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            List<NewTopic> topics = Topics.partitions().entrySet().stream()
-                    .map(topic -> new NewTopic(topic.getKey(), topic.getValue(), (short) 1)).toList();
-            admin.createTopics(topics).all().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the pipeline topics", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,9 +1,13 @@
 package io.stagetune.localstack.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.common.data.FashionMnist;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.EvaluationCompleted;
+import io.stagetune.common.registry.Metrics;
+import io.stagetune.common.registry.PromotionView;
+import io.stagetune.common.registry.VersionView;
 import io.stagetune.localstack.LocalStack;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -178,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
             for (LocalStack.Service service : LocalStack.Service.values()) {
                 out.printf("  %-18s %s%n", service.module(), running.url(service));
             }
-            Demo demo = new Demo(running, err);
+            Demo demo = new Demo(running, err, dataDirectory.resolve("logs"));
             if (!demo.pretrainBase(baseModel, sourceDataset, images.resolve("source"))) {
                 return 1;
             }
@@ -288,21 +293,25 @@ final class DemoCommand implements Callable<Integer> {
 
         private final LocalStack stack;
         private final PrintWriter err;
+        private final Path logs;
         private final FolderUpload upload;
+        private final RegistryClient registry;
 
-        Demo(LocalStack stack, PrintWriter err) {
+        Demo(LocalStack stack, PrintWriter err, Path logs) {
             this.stack = stack;
+            this.logs = logs;
             this.err = err;
             this.upload = new FolderUpload(stack.url(LocalStack.Service.INGEST), stack.secrets().ingestToken());
+            this.registry = new RegistryClient(stack.url(LocalStack.Service.REGISTRY), null);
         }
 
         /** Pretrains the base model unless it has a production version; false when that failed. */
         boolean pretrainBase(String base, String dataset, Path folder) throws Exception {
-            Optional<JsonNode> production = production(base);
+            Optional<VersionView> production = production(base);
             if (production.isPresent()) {
                 step(String.format(Locale.ROOT, "Base model '%s': reusing production version %d (test accuracy %.4f"
-                        + " on the source classes)", base, production.get().path("version").asLong(),
-                        production.get().path("metrics").path("accuracy").asDouble()));
+                        + " on the source classes)", base, production.get().version(),
+                        production.get().metrics().accuracy()));
                 return true;
             }
             step("Pretraining base model '" + base + "' on the source classes (a run with the single stage FULL,"
@@ -331,10 +340,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  the new version triggered run " + runId);
             out.flush();
             Optional<EvaluationCompleted> evaluation = new RunFollower(
-                    stack.infrastructure().kafkaBootstrapServers()).follow(runId, timeout, indented());
+                    stack.kafkaBootstrapServers()).follow(runId, timeout, indented());
             if (evaluation.isEmpty()) {
-                err.println("run " + runId + " did not finish within " + timeout + "; see "
-                        + stack.processes().get(0).url() + " and the logs");
+                err.println("run " + runId + " did not finish within " + timeout + "; see the logs in " + logs);
             }
             return evaluation;
         }
@@ -356,32 +364,76 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(500);
             }
             throw new IllegalStateException("no run of model " + model + " started for " + dataset + " version "
-                    + version + " within 5 minutes; see " + stack.infrastructure() + " logs/trainer-service.log");
+                    + version + " within 5 minutes; see the trainer's log in " + logs);
         }
 
-        void showDecision(String model, EvaluationCompleted evaluation) throws Exception {
-            // Filled in with the report rendering.
-            out.printf(Locale.ROOT, "  version %d: test accuracy %.4f%n", evaluation.modelVersion(),
-                    evaluation.accuracy());
-        }
-
-        void summary(String model) throws Exception {
-            Optional<JsonNode> production = production(model);
-            long seconds = (System.nanoTime() - began) / 1_000_000_000L;
-            production.ifPresent(version -> out.printf(Locale.ROOT,
-                    "  production: version %d, test accuracy %.4f on %d images of the target classes%n",
-                    version.path("version").asLong(), version.path("metrics").path("accuracy").asDouble(),
-                    version.path("metrics").path("imagesEvaluated").asInt()));
-            out.printf("  %d min %02d s in all. More: ./pipeline report %s%n", seconds / 60, seconds % 60, model);
+        /** The candidate's per-class evaluation, confusion matrix and the decision with its reasons. */
+        void showDecision(String model, EvaluationCompleted evaluation) {
+            EvaluationCompleted.Promotion promotion = evaluation.promotion();
+            VersionView candidate = registry.get(RegistryClient.path("models", model, "versions",
+                    promotion.candidateVersion()), VersionView.class);
+            out.printf(Locale.ROOT, "%nCandidate: version %d (%s, the run's best by validation accuracy), %d test images"
+                    + "%n", candidate.version(), candidate.stage(), candidate.metrics().imagesEvaluated());
+            if (promotion.productionVersion() == null || promotion.promoted()
+                    && promotion.productionVersion() == promotion.candidateVersion()) {
+                out.print(ClassMetricsTable.render(candidate.metrics(), "  "));
+            } else {
+                PromotionView decision = registry.get(RegistryClient.path("models", model, "promotions")
+                                + "?candidateVersion=" + promotion.candidateVersion(),
+                        new TypeReference<List<PromotionView>>() { }).stream().reduce((a, b) -> b).orElse(null);
+                out.print(decision == null || decision.productionMetrics() == null
+                        ? ClassMetricsTable.render(candidate.metrics(), "  ")
+                        : comparison(decision.candidateMetrics(), decision.productionMetrics(),
+                                promotion.productionVersion()));
+            }
+            out.println("Confusion matrix (rows: true label, columns: predicted label)");
+            out.print(ConfusionMatrixFormat.render(candidate.labels(), candidate.metrics().confusionMatrix(), "  "));
+            out.printf("Decision: %s%n", promotion.promoted() ? "PROMOTED to production" : "REJECTED, production stays"
+                    + " at version " + promotion.productionVersion());
+            promotion.reasons().forEach(reason -> out.println("  - " + reason));
             out.flush();
         }
 
-        private Optional<JsonNode> production(String model) throws Exception {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                    stack.url(LocalStack.Service.REGISTRY) + "/models/" + model + "/aliases/production/version"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(EventJson.mapper().readTree(response.body()))
-                    : Optional.empty();
+        /** Per class: production's and the candidate's accuracy on the same test split, and the change. */
+        private String comparison(Metrics candidate, Metrics production, Long productionVersion) {
+            Map<String, Double> before = new LinkedHashMap<>();
+            production.perClass().forEach(c -> before.put(c.label(), c.accuracy()));
+            TextTable table = new TextTable().left("class").right("production v" + productionVersion)
+                    .right("candidate").right("change");
+            for (Metrics.ClassMetrics perClass : candidate.perClass()) {
+                Double old = before.get(perClass.label());
+                table.row(perClass.label(), Formats.fraction(old), Formats.fraction(perClass.accuracy()),
+                        old == null || perClass.accuracy() == null ? "new class"
+                                : String.format(Locale.ROOT, "%+.3f", perClass.accuracy() - old));
+            }
+            table.separator().row("accuracy", Formats.fraction(production.accuracy()),
+                    Formats.fraction(candidate.accuracy()), production.accuracy() == null
+                            || candidate.accuracy() == null ? "" : String.format(Locale.ROOT, "%+.3f",
+                            candidate.accuracy() - production.accuracy()));
+            return table.render("  ");
+        }
+
+        void summary(String model) {
+            long seconds = (System.nanoTime() - began) / 1_000_000_000L;
+            production(model).ifPresent(version -> out.printf(Locale.ROOT,
+                    "  production: version %d (%s of run %s), test accuracy %.4f on %d images of the target classes%n",
+                    version.version(), version.stage(), version.runId(), version.metrics().accuracy(),
+                    version.metrics().imagesEvaluated()));
+            out.printf("  %d min %02d s in all. More: ./pipeline report %s (with the stack up)%n", seconds / 60,
+                    seconds % 60, model);
+            out.flush();
+        }
+
+        private Optional<VersionView> production(String model) {
+            try {
+                return Optional.of(registry.get(RegistryClient.path("models", model, "aliases", "production",
+                        "version"), VersionView.class));
+            } catch (RegistryClient.RegistryError e) {
+                if (e.status() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
         }
 
         private PrintWriter indented() {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.stagetune.localstack.TestMachine.repositoryRoot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -164,14 +165,5 @@ class DemoEndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
         return EventJson.mapper().readTree(response.body());
-    }
-
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("ingest-service"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("repository root not found");
     }
 }

@@ -162,12 +162,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates the topics that do not exist yet (single replica), and waits until each has a leader. */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
+        createTopics(bootstrapServers, partitionsByTopic);
+    }
+
+    /** The same on any single-broker cluster, e.g. the Apache Kafka image in a test container. */
+    public static void createTopics(String bootstrapServers, Map<String, Integer> partitionsByTopic) {
         if (partitionsByTopic.isEmpty()) {
             return;
         }
         List<NewTopic> topics = new ArrayList<>();
         partitionsByTopic.forEach((name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
-        try (Admin admin = admin()) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(topics).values().forEach((name, created) -> {
                 try {
                     created.get();
