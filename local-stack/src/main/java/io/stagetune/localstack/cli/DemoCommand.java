@@ -53,7 +53,6 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer> {
 
     private static final String RECIPE = "demo-recipe.properties";
-    private static final String FRESH_BACKBONE = "fixtures/backbones/resnet-tiny.pt";
 
     @Mixin
     StackOptions stack;
@@ -79,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
     String baseModel;
 
     @Option(names = "--source-per-class", paramLabel = "N",
-            description = "Training images per source class for pretraining (default: 2000; sample: 45).")
+            description = "Training images per source class for pretraining (default: 3000; sample: 45).")
     Integer sourcePerClass;
 
     @Option(names = "--per-class", paramLabel = "N",
@@ -98,6 +97,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--test-per-class", paramLabel = "N",
             description = "Official test images per class (default: 1000, all of them; sample: 20).")
     Integer test;
+
+    @Option(names = "--backbone", paramLabel = "FILE", defaultValue = "fixtures/backbones/resnet-small.pt",
+            description = "The fresh TorchScript backbone the base is pretrained from, relative to --repository"
+                    + " (default: ${DEFAULT-VALUE}, random weights).")
+    Path backbone;
 
     @Option(names = "--trainer-property", paramLabel = "KEY=VALUE",
             description = "Overrides a line of the demo's trainer recipe (repeatable; see --show-recipe).")
@@ -169,7 +173,7 @@ final class DemoCommand implements Callable<Integer> {
         if (freePorts) {
             settings = settings.onFreePorts();
         }
-        Path freshBackbone = root.resolve(FRESH_BACKBONE);
+        Path freshBackbone = root.resolve(backbone);
         String backboneUri = "s3://checkpoints/_backbones/" + freshBackbone.getFileName();
         settings = settings
                 .withProperties(LocalStack.Service.TRAINER, recipe(Map.of("{base}", baseModel, "{model}", target,

@@ -55,6 +55,7 @@ class DemoEndToEndTest {
         List<String> arguments = new ArrayList<>(List.of("demo", "--data-dir", data.toString(),
                 "--repository", repository.toString(), "--data",
                 repository.resolve("fixtures/fashion-mnist-sample").toString(), "--free-ports",
+                "--backbone", "fixtures/backbones/resnet-tiny.pt",
                 "--source-per-class", "40", "--per-class", "30", "--second-batch", "20", "--val-per-class", "10",
                 "--test-per-class", Integer.toString(TEST_PER_CLASS),
                 "--evaluator-property", "evaluator.promotion.min-improvement=0.5",
