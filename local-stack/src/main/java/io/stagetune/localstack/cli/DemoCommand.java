@@ -181,12 +181,12 @@ final class DemoCommand implements Callable<Integer> {
                 .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties);
         step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator (logs in "
                 + dataDirectory.resolve("logs") + ")");
-        LocalStack running = LocalStack.start(settings, line -> { });
+        LocalStack running = LocalStack.start(settings, line -> {
+            out.println("  " + line);
+            out.flush();
+        });
         try {
             running.uploadBackbone(freshBackbone);
-            for (LocalStack.Service service : LocalStack.Service.values()) {
-                out.printf("  %-18s %s%n", service.module(), running.url(service));
-            }
             Demo demo = new Demo(running, err, dataDirectory.resolve("logs"));
             if (!demo.pretrainBase(baseModel, sourceDataset, images.resolve("source"))) {
                 return 1;
