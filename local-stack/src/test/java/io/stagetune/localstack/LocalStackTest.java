@@ -3,6 +3,11 @@ package io.stagetune.localstack;
 import io.stagetune.common.embedded.ServiceProcess;
 
 import io.stagetune.common.Topics;
+import io.stagetune.common.dataset.DatasetVersion;
+import io.stagetune.common.events.EventJson;
+import io.stagetune.common.events.Split;
+import io.stagetune.common.storage.ObjectKeys;
+import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.common.embedded.TopicEvents;
 import io.stagetune.common.events.DatasetVersionCreated;
 import io.stagetune.common.events.PipelineEvent;
@@ -21,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +40,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The local stack runs a service as its own process against the embedded broker and store, the CLI ingests a
- * folder through it into one version, and a restart on the same data folder continues where it stopped.
+ * folder through it into one version, and a restart on the same data folder continues where it stopped; the
+ * trainer started beside the registry keeps its runs there.
  */
 class LocalStackTest {
 
@@ -80,6 +87,48 @@ class LocalStackTest {
             assertThat(dataset.body()).contains("\"latestVersion\":1").contains("\"imageCount\":24");
             assertThat(TopicEvents.read(again.kafkaBootstrapServers(), Topics.DATASET_EVENTS,
                     "local", 2, Duration.ofSeconds(20))).hasSize(2);
+        }
+    }
+
+    @Test
+    void theTrainerKeepsItsRunsInTheRegistryWhereTheCliListsThem() throws Exception {
+        Path repository = repositoryRoot();
+        for (String module : List.of("model-registry", "trainer-service")) {
+            Path runner = ServiceProcess.runner(repository, module);
+            assumeTrue(Files.isRegularFile(runner), module + " is not packaged (" + runner
+                    + "); run the whole build (./mvnw verify) to include this test");
+        }
+        Map<LocalStack.Service, Integer> ports = new EnumMap<>(LocalStack.Service.class);
+        ports.put(LocalStack.Service.REGISTRY, freePort());
+        ports.put(LocalStack.Service.TRAINER, freePort());
+        LocalStack.Settings settings = new LocalStack.Settings(repository, data, freePort(), freePort(),
+                Set.of(LocalStack.Service.REGISTRY, LocalStack.Service.TRAINER), ports,
+                Map.of("trainer.models.local.dataset", "local",
+                        "trainer.models.local.base-backbone", "s3://checkpoints/_backbones/resnet-tiny.pt",
+                        "trainer.models.local.plan", "HEAD"));
+
+        try (LocalStack stack = LocalStack.start(settings, line -> { })) {
+            ObjectStore store = new ObjectStore(stack.infrastructure().objectStoreSettings());
+            store.ensureBucket("datasets");
+            DatasetVersion summary = new DatasetVersion("local", 1, null, Instant.now(),
+                    ObjectKeys.manifest("local", 1), 3, List.of("bag"), Map.of("bag", Map.of(Split.TRAIN, 3)),
+                    Map.of(Split.TRAIN, 3), List.of("bag"), null);
+            store.put("datasets", ObjectKeys.versionSummary("local", 1), EventJson.writeBytes(summary),
+                    "application/json");
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(stack.url(LocalStack.Service.TRAINER) + "/runs"))
+                    .header("Authorization", "Bearer " + stack.secrets().adminToken())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"local\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+            StringWriter output = new StringWriter();
+            int exit = new CommandLine(new PipelineCommand()).setOut(new PrintWriter(output))
+                    .execute("runs", "--url", stack.url(LocalStack.Service.REGISTRY));
+            assertThat(exit).as(output.toString()).isZero();
+            assertThat(output.toString()).contains("local.local.v1").contains("manual by admin")
+                    .containsPattern("HEAD:(PENDING|RUNNING|COMPLETED|FAILED)");
         }
     }
 

@@ -1,7 +1,7 @@
 package io.stagetune.registry;
 
 import io.stagetune.common.events.Stage;
-import io.stagetune.registry.api.RunStatus;
+import io.stagetune.common.registry.RunStatus;
 import io.stagetune.registry.repository.JsonColumns;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -55,6 +55,13 @@ public class Run {
     @Column(length = 2000)
     private String message;
 
+    private String hyperparameters;
+
+    @Column(name = "train_images")
+    private Integer trainImages;
+
+    private String labels;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -71,7 +78,8 @@ public class Run {
     }
 
     public Run(String id, Model model, String datasetId, int datasetVersion, List<Stage> plan, String baseBackbone,
-               String trigger, Instant now) {
+               String trigger, Map<String, String> hyperparameters, Integer trainImages, List<String> labels,
+               Instant now) {
         this.id = id;
         this.model = model;
         this.datasetId = datasetId;
@@ -83,6 +91,9 @@ public class Run {
         this.status = RunStatus.PENDING;
         this.baseBackbone = baseBackbone;
         this.trigger = trigger;
+        this.hyperparameters = hyperparameters == null ? null : JsonColumns.write(hyperparameters);
+        this.trainImages = trainImages;
+        this.labels = labels == null ? null : JsonColumns.write(labels);
         this.createdAt = now;
         this.updatedAt = now;
     }
@@ -150,6 +161,18 @@ public class Run {
 
     public String message() {
         return message;
+    }
+
+    public Map<String, String> hyperparameters() {
+        return JsonColumns.stringMap(hyperparameters);
+    }
+
+    public Integer trainImages() {
+        return trainImages;
+    }
+
+    public List<String> labels() {
+        return JsonColumns.stringList(labels);
     }
 
     public Instant createdAt() {

@@ -292,11 +292,20 @@ abstract class RegistryScenarios {
     @Test
     void runsAreCreatedOnceAndTrackStageStatus() {
         Map<String, Object> run = Map.of("runId", "fashion.shop.v4", "model", "runs-model", "datasetId", "shop",
-                "datasetVersion", 4, "baseBackbone", "s3://checkpoints/_backbones/resnet18.pt", "trigger", "manual");
+                "datasetVersion", 4, "baseBackbone", "s3://checkpoints/_backbones/resnet18.pt", "trigger", "manual",
+                "hyperparameters", Map.of("maxEpochs", "3"), "trainImages", 120, "labels", List.of("bag", "coat"));
         as(TRAINER).body(run).post("/runs").then().statusCode(201)
                 .body("status", is("PENDING")).body("plan", is(List.of("HEAD", "LAYER4", "FULL")))
-                .body("stages.HEAD", is("PENDING"));
+                .body("stages.HEAD", is("PENDING")).body("hyperparameters.maxEpochs", is("3"))
+                .body("trainImages", is(120)).body("labels", is(List.of("bag", "coat")));
         as(TRAINER).body(run).post("/runs").then().statusCode(200);
+        // A second creation of the same run (a retried or racing planner) changes nothing.
+        Map<String, Object> again = new java.util.HashMap<>(run);
+        again.put("trigger", "a second planner");
+        again.put("plan", List.of("FULL"));
+        as(TRAINER).body(again).post("/runs").then().statusCode(200)
+                .body("trigger", is("manual")).body("plan", is(List.of("HEAD", "LAYER4", "FULL")));
+        given().get("/runs/fashion.shop.v4").then().body("trigger", is("manual"));
         as(TRAINER).body(Map.of("runId", "another", "model", "runs-model", "datasetId", "shop", "datasetVersion", 4))
                 .post("/runs").then().statusCode(409).body("error", containsString("'fashion.shop.v4'"));
 
@@ -309,6 +318,8 @@ abstract class RegistryScenarios {
         as(TRAINER).body(Map.of("status", "COMPLETED", "stages", Map.of("LAYER4", "COMPLETED", "FULL", "SKIPPED"),
                 "message", "early stop")).patch("/runs/fashion.shop.v4").then().statusCode(200)
                 .body("finishedAt", notNullValue()).body("message", is("early stop"));
+        as(TRAINER).body(Map.of("status", "RUNNING")).patch("/runs/fashion.shop.v4").then().statusCode(409)
+                .body("error", containsString("run 'fashion.shop.v4' is COMPLETED"));
         given().get("/runs?model=runs-model&status=COMPLETED").then().statusCode(200)
                 .body("runId", is(List.of("fashion.shop.v4")));
         given().get("/runs/nope").then().statusCode(404).body("error", containsString("'nope'"));

@@ -5,6 +5,7 @@ import io.stagetune.common.events.CheckpointPublished;
 import io.stagetune.common.events.EvaluationCompleted;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.MalformedEventException;
+import io.stagetune.common.runtime.Backoff;
 import io.stagetune.common.runtime.EventSender;
 import io.stagetune.evaluator.config.EvaluatorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +56,7 @@ public class CheckpointListener {
             metrics.failed("malformed");
             throw e;
         }
-        Duration pause = config.retryBackoff();
+        Backoff backoff = new Backoff(config.retryBackoff(), config.maxRetryBackoff());
         while (true) {
             try {
                 EvaluationCompleted completed = service.process(checkpoint);
@@ -69,24 +70,23 @@ public class CheckpointListener {
                             checkpoint.checkpoint(), status);
                     throw e;
                 }
-                retryLater(checkpoint, e, pause);
+                retryLater(checkpoint, e, backoff);
             } catch (ProcessingException | ObjectStoreException | EventSender.EventNotSentException
                      | UncheckedIOException e) {
                 // The registry, the store or the broker is unreachable: wait for it, however long it takes.
-                retryLater(checkpoint, e, pause);
+                retryLater(checkpoint, e, backoff);
             } catch (RuntimeException e) {
                 metrics.failed("invalid");
                 LOG.errorf(e, "checkpoint %s cannot be evaluated, to the dead-letter topic", checkpoint.checkpoint());
                 throw e;
             }
-            pause = pause.multipliedBy(2).compareTo(config.maxRetryBackoff()) > 0 ? config.maxRetryBackoff()
-                    : pause.multipliedBy(2);
         }
     }
 
-    private void retryLater(CheckpointPublished checkpoint, RuntimeException failure, Duration pause)
+    private void retryLater(CheckpointPublished checkpoint, RuntimeException failure, Backoff backoff)
             throws InterruptedException {
         metrics.failed("retried");
+        Duration pause = backoff.next();
         LOG.warnf("checkpoint %s of run %s: %s; retrying in %d ms", checkpoint.checkpoint(), checkpoint.runId(),
                 failure.getMessage(), pause.toMillis());
         Thread.sleep(pause.toMillis());

@@ -11,16 +11,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists training runs, oldest first.")
+/** Runs as the model registry keeps them (the trainer records them there), with each stage's status. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "Lists training runs with their progress, oldest first (from the model registry).")
 final class RunsCommand implements Callable<Integer> {
 
-    @Option(names = "--url", defaultValue = "http://localhost:8082",
-            description = "Trainer service URL (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--url", defaultValue = "http://localhost:8084",
+            description = "Model registry URL (default: ${DEFAULT-VALUE}).")
     String url;
+
+    @Option(names = "--model", description = "Only this model's runs.")
+    String model;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,19 +35,24 @@ final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        String query = model == null ? "" : "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8);
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(url + "/runs")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create(url + "/runs" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            spec.commandLine().getErr().println("trainer answered " + response.statusCode() + ": " + response.body());
+            spec.commandLine().getErr().println("registry answered " + response.statusCode() + ": "
+                    + response.body());
             return 1;
         }
-        out.printf("%-32s %-12s %-14s %-8s %-18s %s%n", "run", "model", "dataset", "version", "plan", "trigger");
+        out.printf("%-32s %-12s %-14s %-8s %-10s %-36s %s%n", "run", "model", "dataset", "version", "status",
+                "stages", "trigger");
         for (JsonNode run : EventJson.mapper().readTree(response.body())) {
-            List<String> plan = new ArrayList<>();
-            run.path("plan").forEach(stage -> plan.add(stage.asText()));
-            out.printf("%-32s %-12s %-14s %-8d %-18s %s%n", run.path("runId").asText(), run.path("model").asText(),
-                    run.path("datasetId").asText(), run.path("datasetVersion").asInt(), String.join(",", plan),
-                    run.path("trigger").asText());
+            List<String> stages = new ArrayList<>();
+            run.path("plan").forEach(stage -> stages.add(stage.asText() + ":"
+                    + run.path("stages").path(stage.asText()).asText("?")));
+            out.printf("%-32s %-12s %-14s %-8d %-10s %-36s %s%n", run.path("runId").asText(),
+                    run.path("model").asText(), run.path("datasetId").asText(), run.path("datasetVersion").asInt(),
+                    run.path("status").asText(), String.join(",", stages), run.path("trigger").asText());
         }
         return 0;
     }

@@ -87,6 +87,7 @@ class KubernetesManifestsTest {
                 assertThat(pdb.getSpec().getSelector().getMatchLabels())
                         .containsEntry("app.kubernetes.io/name", "trainer-service"));
         checkScaledObject(kustomization, custom, configMaps);
+        checkTrainerUsesTheRegistry(trainer(deployments), configMaps);
         if (kustomization.endsWith("gpu")) {
             checkGpuTrainer(trainer(deployments));
             assertThat(custom).anyMatch(d -> d.path("kind").asText().equals("ServiceMonitor"));
@@ -158,6 +159,16 @@ class KubernetesManifestsTest {
     private static void checkGpuTrainer(Container trainer) {
         assertThat(trainer.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
         assertThat(trainer.getImage()).endsWith("-cuda");
+    }
+
+    /** Runs are owned by the registry: the trainer gets its URL and the token of its trainer role. */
+    private static void checkTrainerUsesTheRegistry(Container trainer, Map<String, ConfigMap> configMaps) {
+        assertThat(trainer.getEnvFrom()).anySatisfy(source -> assertThat(configMaps.get(source.getConfigMapRef()
+                .getName()).getData()).containsKey("REGISTRY_URL"));
+        assertThat(trainer.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("REGISTRY_TRAINER_TOKEN");
+            assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("REGISTRY_TRAINER_TOKEN");
+        });
     }
 
     private static Container trainer(List<Deployment> deployments) {

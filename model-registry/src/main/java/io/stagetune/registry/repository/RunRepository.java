@@ -2,7 +2,7 @@ package io.stagetune.registry.repository;
 
 import io.stagetune.registry.Model;
 import io.stagetune.registry.Run;
-import io.stagetune.registry.api.RunStatus;
+import io.stagetune.common.registry.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;

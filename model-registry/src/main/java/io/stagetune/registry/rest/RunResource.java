@@ -1,9 +1,9 @@
 package io.stagetune.registry.rest;
 
-import io.stagetune.registry.api.RunRequest;
-import io.stagetune.registry.api.RunStatus;
-import io.stagetune.registry.api.RunUpdate;
-import io.stagetune.registry.api.RunView;
+import io.stagetune.common.registry.RunRequest;
+import io.stagetune.common.registry.RunStatus;
+import io.stagetune.common.registry.RunUpdate;
+import io.stagetune.common.registry.RunView;
 import io.stagetune.registry.service.RunService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;

@@ -4,10 +4,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.stagetune.common.events.Stage;
 import io.stagetune.registry.Model;
 import io.stagetune.registry.Run;
-import io.stagetune.registry.api.RunRequest;
-import io.stagetune.registry.api.RunStatus;
-import io.stagetune.registry.api.RunUpdate;
-import io.stagetune.registry.api.RunView;
+import io.stagetune.common.registry.RunRequest;
+import io.stagetune.common.registry.RunStatus;
+import io.stagetune.common.registry.RunUpdate;
+import io.stagetune.common.registry.RunView;
 import io.stagetune.registry.repository.RunRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -34,8 +34,9 @@ public class RunService {
     }
 
     /**
-     * Creates the run, or returns it when the same run id already describes the same model and dataset version
-     * (a retried request). Another run for that model and dataset version is a conflict.
+     * Creates the run, or returns it unchanged when the same run id already describes the same model and dataset
+     * version (a retried request, or a second planner racing the first). Another run for that model and dataset
+     * version is a conflict.
      */
     public Creation create(RunRequest request) {
         validate(request);
@@ -59,7 +60,8 @@ public class RunService {
             List<Stage> plan = request.plan() == null || request.plan().isEmpty()
                     ? Stage.DEFAULT_PLAN : request.plan();
             Run run = new Run(request.runId(), model, request.datasetId(), request.datasetVersion(), plan,
-                    request.baseBackbone(), request.trigger(), Checks.now());
+                    request.baseBackbone(), request.trigger(), request.hyperparameters(), request.trainImages(),
+                    request.labels(), Checks.now());
             runs.persist(run);
             return new Creation(view(run), true);
         });
@@ -74,6 +76,11 @@ public class RunService {
         }
         Checks.optional("message", update.message(), Checks.MAX_TEXT);
         Run run = runs.lock(runId).orElseThrow(() -> RegistryException.notFound("run '" + runId + "' not found"));
+        if (update.status() != null && run.status().terminal() && !update.status().terminal()) {
+            // A late or repeated report (the trainer's "first stage sent") must not reopen a finished run.
+            throw RegistryException.conflict("run '" + runId + "' is " + run.status()
+                    + "; a finished run does not go back to " + update.status());
+        }
         if (update.stages() != null) {
             for (var entry : update.stages().entrySet()) {
                 if (entry.getKey() == null || entry.getValue() == null) {
@@ -111,6 +118,9 @@ public class RunService {
         Checks.positive("datasetVersion", request.datasetVersion());
         Checks.optional("baseBackbone", request.baseBackbone(), Checks.MAX_URI);
         Checks.optional("trigger", request.trigger(), Checks.MAX_URI);
+        if (request.trainImages() != null && request.trainImages() < 0) {
+            throw RegistryException.badRequest("trainImages must be a number >= 0, got " + request.trainImages());
+        }
         if (request.plan() != null && (request.plan().contains(null)
                 || request.plan().stream().distinct().count() != request.plan().size())) {
             throw RegistryException.badRequest("plan " + request.plan() + " must list distinct stages");
@@ -119,7 +129,8 @@ public class RunService {
 
     private static RunView view(Run run) {
         return new RunView(run.id(), run.model().name(), run.datasetId(), run.datasetVersion(), run.plan(),
-                run.status(), run.stageStatus(), run.baseBackbone(), run.trigger(), run.message(), run.createdAt(),
-                run.updatedAt(), run.startedAt(), run.finishedAt());
+                run.status(), run.stageStatus(), run.baseBackbone(), run.trigger(), run.message(),
+                run.hyperparameters(), run.trainImages(), run.labels(), run.createdAt(), run.updatedAt(),
+                run.startedAt(), run.finishedAt());
     }
 }

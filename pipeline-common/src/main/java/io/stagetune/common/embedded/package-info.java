@@ -15,6 +15,10 @@
  *     &#64;InjectS3 EmbeddedS3 s3;                   // new ObjectStore(s3.settings())
  * }
  * </pre>
+ * {@link io.stagetune.common.embedded.RegistryProcess} runs the model registry's packaged build (H2, or its
+ * PostgreSQL build on a fresh schema) as a process, and {@link io.stagetune.common.embedded.RegistryTestResource}
+ * is broker, store and registry together for a service's end-to-end {@code @QuarkusTest}.
+ * <p>
  * Dev Services stay disabled in configuration ({@code quarkus.devservices.enabled=false}): they read build-time
  * configuration and would try to start containers regardless of what a test resource returns.
  */

@@ -7,6 +7,7 @@ import io.stagetune.common.events.Stage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code trainer.*}. Which models train on which dataset, from which base backbone, with which plan and
@@ -17,6 +18,8 @@ import java.util.Map;
  * trainer.models.fashion.plan=HEAD,LAYER4,FULL
  * trainer.models.fashion.hyperparameters.max-epochs=10
  * </pre>
+ * With {@code trainer.registry.url} set, the model registry owns the runs and a base backbone may be a registry
+ * reference, {@code models:/<model>@<alias>}.
  */
 @ConfigMapping(prefix = "trainer")
 public interface TrainerConfig {
@@ -27,11 +30,17 @@ public interface TrainerConfig {
 
     Worker worker();
 
+    Registry registry();
+
     interface ModelConfig {
         /** The dataset whose new versions retrain this model. */
         String dataset();
 
-        /** Object URI ({@code s3://bucket/key}) of the TorchScript embedding backbone the runs start from. */
+        /**
+         * The TorchScript embedding backbone the runs start from: an object URI ({@code s3://bucket/key}), or a
+         * registry reference {@code models:/<model>@<alias>} resolved when a run is planned to the backbone of the
+         * checkpoint the alias points at then.
+         */
         String baseBackbone();
 
         @WithDefault("HEAD,LAYER4,FULL")
@@ -53,6 +62,21 @@ public interface TrainerConfig {
         /** Quiet time after the last dataset version before a run starts, so a burst of uploads yields one run. */
         @WithDefault("30s")
         Duration debounce();
+    }
+
+    interface Registry {
+        /** The model registry ({@code REGISTRY_URL}); when set it owns the runs, else they are kept in the store. */
+        Optional<String> url();
+
+        /** Bearer token of the registry's {@code trainer} role ({@code REGISTRY_TRAINER_TOKEN}). */
+        Optional<String> token();
+
+        /** First pause before retrying a registry call that failed for an outage; it doubles up to the max. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        @WithDefault("60s")
+        Duration maxRetryBackoff();
     }
 
     interface Worker {

@@ -7,6 +7,7 @@ import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.MalformedEventException;
 import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.events.StageCommand;
+import io.stagetune.common.runtime.Backoff;
 import io.stagetune.common.runtime.EventSender;
 import io.stagetune.trainer.config.TrainerConfig;
 import io.stagetune.trainer.run.Run;
@@ -33,7 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Turns dataset versions into runs. A {@code DatasetVersionCreated} is held (not acknowledged) until the dataset
  * has been quiet for the debounce window; then the trigger policy decides per configured model, the run is
  * recorded and its first {@link StageCommand} sent, and only then are the held events acknowledged. A crash
- * before that redelivers them, and run ids derived from model and dataset version make the replay harmless.
+ * before that redelivers them, and run ids derived from model and dataset version make the replay harmless. When
+ * planning fails (the registry or the broker is down), the held events are planned again after growing pauses.
+ * A model whose {@code models:/} base backbone the registry cannot resolve gets no run from this version: that is
+ * logged and counted ({@code trainer_runs_not_started_total}), and the model's next dataset version (or a manual
+ * trigger) tries again.
  */
 @ApplicationScoped
 public class RetrainPlanner {
@@ -46,12 +51,15 @@ public class RetrainPlanner {
     private final Emitter<String> commands;
     private final MeterRegistry registry;
     private final TriggerPolicy policy;
+    private final BaseBackbones bases;
     private final Clock clock;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     public RetrainPlanner(TrainerConfig config, RunStore runs,
-                          @Channel("training-commands-out") Emitter<String> commands, MeterRegistry registry) {
+                          @Channel("training-commands-out") Emitter<String> commands, MeterRegistry registry,
+                          BaseBackbones bases) {
         this.config = config;
+        this.bases = bases;
         this.runs = runs;
         this.commands = commands;
         this.registry = registry;
@@ -82,19 +90,23 @@ public class RetrainPlanner {
     @Scheduled(every = "${trainer.planner.check-every:1s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void planQuietDatasets() {
-        Instant quietSince = clock.instant().minus(config.planner().debounce());
+        Instant now = clock.instant();
+        Instant quietSince = now.minus(config.planner().debounce());
         for (String datasetId : List.copyOf(pending.keySet())) {
             Pending held = pending.get(datasetId);
             // Taken out before planning: versions arriving meanwhile start a new debounce window.
-            if (held == null || held.lastEventAt().isAfter(quietSince) || !pending.remove(datasetId, held)) {
+            if (held == null || held.lastEventAt().isAfter(quietSince) || held.retryAt().isAfter(now)
+                    || !pending.remove(datasetId, held)) {
                 continue;
             }
             try {
                 plan(held.latest());
                 held.acknowledge();
             } catch (RuntimeException e) {
-                LOG.warnf("planning dataset %s v%d failed, will retry: %s", datasetId, held.latest().version(),
-                        e.getMessage());
+                Duration pause = held.failed(now, config.registry().retryBackoff(),
+                        config.registry().maxRetryBackoff());
+                LOG.warnf("planning dataset %s v%d failed, retrying in %d ms: %s", datasetId,
+                        held.latest().version(), pause.toMillis(), e.getMessage());
                 pending.merge(datasetId, held, (newer, failed) -> failed.absorb(newer));
             }
         }
@@ -120,21 +132,33 @@ public class RetrainPlanner {
                         version.version(), model);
                 return;
             }
-            start(model, modelConfig, version.datasetId(), version.version(), TriggerPolicy.trainImages(version),
-                    version.labels(), reason.get(), "policy");
+            try {
+                start(model, modelConfig, version.datasetId(), version.version(), TriggerPolicy.trainImages(version),
+                        version.labels(), reason.get(), "policy");
+            } catch (UnresolvableBaseException e) {
+                registry.counter("trainer.runs.not.started", "model", model, "reason", "base-unresolved")
+                        .increment();
+                LOG.warnf("dataset %s v%d: no run for model %s: %s; the next dataset version (or POST /runs) "
+                        + "tries again", version.datasetId(), version.version(), model, e.getMessage());
+            }
         });
     }
 
     /**
-     * Records and starts a run.
+     * Records and starts a run. The base backbone is resolved now and recorded in the run and its commands, so a
+     * later move of a referenced alias never changes a run.
      *
      * @return the run, or empty when this model already has a run on this dataset version
+     * @throws UnresolvableBaseException when the model's {@code models:/} base backbone does not resolve
      */
     public Optional<Run> start(String model, TrainerConfig.ModelConfig modelConfig, String datasetId, int version,
                                int trainImages, List<String> labels, String reason, String triggerKind) {
-        Run run = new Run(Run.idFor(model, datasetId, version), model, datasetId, version, modelConfig.plan(),
-                modelConfig.baseBackbone(), modelConfig.hyperparameters(), trainImages, labels, reason,
-                clock.instant(), false);
+        String runId = Run.idFor(model, datasetId, version);
+        if (runs.find(model, runId).isPresent()) {
+            return Optional.empty();
+        }
+        Run run = new Run(runId, model, datasetId, version, modelConfig.plan(), bases.resolve(model),
+                modelConfig.hyperparameters(), trainImages, labels, reason, clock.instant(), false);
         if (!runs.create(run)) {
             return Optional.empty();
         }
@@ -157,6 +181,8 @@ public class RetrainPlanner {
         private final List<Message<String>> messages = new ArrayList<>();
         private DatasetVersionCreated latest;
         private Instant lastEventAt;
+        private Instant retryAt = Instant.MIN;
+        private Backoff backoff;
 
         synchronized void hold(DatasetVersionCreated version, Message<String> message, Instant now) {
             messages.add(message);
@@ -172,6 +198,20 @@ public class RetrainPlanner {
 
         synchronized Instant lastEventAt() {
             return lastEventAt;
+        }
+
+        synchronized Instant retryAt() {
+            return retryAt;
+        }
+
+        /** Planning failed: the next try waits a pause that grows with each failure in a row. */
+        synchronized Duration failed(Instant now, Duration firstPause, Duration maxPause) {
+            if (backoff == null) {
+                backoff = new Backoff(firstPause, maxPause);
+            }
+            Duration pause = backoff.next();
+            retryAt = now.plus(pause);
+            return pause;
         }
 
         synchronized Pending absorb(Pending newer) {

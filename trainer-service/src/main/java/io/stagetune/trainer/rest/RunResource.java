@@ -5,6 +5,8 @@ import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.common.events.Split;
 import io.stagetune.trainer.config.TrainerConfig;
 import io.stagetune.trainer.planner.RetrainPlanner;
+import io.stagetune.trainer.planner.UnresolvableBaseException;
+import io.stagetune.trainer.registry.RegistryUnavailableException;
 import io.stagetune.trainer.run.Run;
 import io.stagetune.trainer.run.RunStore;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -22,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.Map;
@@ -67,7 +70,8 @@ public class RunResource {
     @RolesAllowed({"admin", "trainer"})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Start a run now, whatever the trigger policy says",
-            description = "409 when the model already has a run on that dataset version.")
+            description = "409 when the model already has a run on that dataset version, or when its base backbone "
+                    + "is a models:/<model>@<alias> reference the registry cannot resolve.")
     public Response trigger(TriggerRequest request) {
         if (request == null || request.model() == null) {
             throw error(400, "body must name the model: {\"model\": \"...\", \"datasetVersion\": 3}");
@@ -87,6 +91,18 @@ public class RunResource {
                 .orElseGet(() -> Response.status(409).entity(Map.of("status", 409, "error", "model '"
                         + request.model() + "' already has run " + Run.idFor(request.model(), model.dataset(),
                         version.version()))).build());
+    }
+
+    @ServerExceptionMapper
+    public Response unresolvableBase(UnresolvableBaseException e) {
+        return Response.status(409).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("status", 409, "error", e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper
+    public Response registryUnavailable(RegistryUnavailableException e) {
+        return Response.status(503).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("status", 503, "error", e.getMessage() + "; try again")).build();
     }
 
     private DatasetVersion resolve(String datasetId, Integer version) {

@@ -3,8 +3,6 @@ package io.stagetune.trainer.run;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.runtime.ObjectStoreConfig;
 import io.stagetune.common.storage.ObjectStore;
-import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Comparator;
 import java.util.List;
@@ -14,8 +12,8 @@ import java.util.Optional;
  * Runs as JSON documents in the checkpoints bucket, {@code _runs/<model>/<runId>.json} (model names cannot start
  * with '_', so this never collides with a model's checkpoints). Run creation is serialised in this process; the
  * planner is one consumer group whose partitions are keyed by dataset, so one dataset is planned in one place.
+ * The store used when the trainer has no registry ({@code trainer.registry.url} unset).
  */
-@ApplicationScoped
 public class ObjectStoreRunStore implements RunStore {
 
     private static final String PREFIX = "_runs/";
@@ -26,10 +24,6 @@ public class ObjectStoreRunStore implements RunStore {
     public ObjectStoreRunStore(ObjectStore store, ObjectStoreConfig config) {
         this.store = store;
         this.bucket = config.checkpointsBucket();
-    }
-
-    @PostConstruct
-    void createBucket() {
         store.ensureBucket(bucket);
     }
 

@@ -8,6 +8,7 @@ import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.runtime.EventSender;
 import io.stagetune.trainer.config.TrainerConfig;
+import io.stagetune.trainer.run.RunProgress;
 import io.stagetune.trainer.training.EpochReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -24,7 +25,9 @@ import java.util.UUID;
  * (the method blocks a dedicated worker thread while the consumer keeps polling, so the worker keeps its
  * partitions through hours of training). The command's offset is committed only when this method returns, which
  * is after the checkpoint is durable and the checkpoint event and next stage command are acknowledged. A command
- * that cannot be parsed, or that still fails after its attempts, is sent to {@code training-commands-dlq}.
+ * that cannot be parsed, or that still fails after its attempts, is sent to {@code training-commands-dlq}. Stage
+ * start, completion and failure are reported to the run ({@link RunProgress}); the outcome is recorded before the
+ * method returns.
  */
 @ApplicationScoped
 public class StageWorker {
@@ -38,18 +41,20 @@ public class StageWorker {
     private final Emitter<String> commands;
     private final TrainingMetrics metrics;
     private final TrainerConfig config;
+    private final RunProgress runProgress;
 
     public StageWorker(StageExecutor executor,
                        @Channel("training-progress") Emitter<String> progress,
                        @Channel("training-checkpoints") Emitter<String> checkpoints,
                        @Channel("training-commands-out") Emitter<String> commands,
-                       TrainingMetrics metrics, TrainerConfig config) {
+                       TrainingMetrics metrics, TrainerConfig config, RunProgress runProgress) {
         this.executor = executor;
         this.progress = progress;
         this.checkpoints = checkpoints;
         this.commands = commands;
         this.metrics = metrics;
         this.config = config;
+        this.runProgress = runProgress;
     }
 
     @Incoming("training-commands")
@@ -65,11 +70,18 @@ public class StageWorker {
         }
         metrics.started();
         try {
+            runProgress.stageStarted(command);
             process(command);
         } catch (Error e) {
             // A broken installation (native library, class path): say so loudly, the command goes to the DLQ.
             metrics.commandFailed("error");
             LOG.errorf(e, "run %s stage %s cannot run here", command.runId(), command.stage());
+            runProgress.stageFailed(command, "cannot run on this worker: " + e);
+            throw e;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            runProgress.stageFailed(command, String.valueOf(e.getMessage()));
             throw e;
         } finally {
             metrics.finished();
@@ -84,6 +96,7 @@ public class StageWorker {
             try {
                 StageExecutor.Outcome outcome = executor.execute(command, this::publishEpoch);
                 publishResults(command, outcome);
+                runProgress.stageCompleted(command, outcome.uri(), outcome.checkpoint().valAccuracy());
                 if (outcome.trained()) {
                     metrics.stageCompleted(command.model(), command.stage(), Duration.ofNanos(System.nanoTime() - began));
                 }

@@ -27,14 +27,14 @@ import java.util.stream.Stream;
  * Puts a dataset version in the store the way the ingest service lays it out, from the committed Fashion-MNIST
  * sample: per label, the sample's train images split 4:1 into train and val, its test images as test.
  */
-final class TrainingDataset {
+public final class TrainingDataset {
 
-    static final String BACKBONE_URI = "s3://checkpoints/_backbones/resnet-tiny.pt";
+    public static final String BACKBONE_URI = "s3://checkpoints/_backbones/resnet-tiny.pt";
 
     private TrainingDataset() {
     }
 
-    static Path repositoryFile(String relative) {
+    public static Path repositoryFile(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve(relative))) {
                 return dir.resolve(relative);
@@ -43,13 +43,13 @@ final class TrainingDataset {
         throw new IllegalStateException(relative + " not found");
     }
 
-    static void uploadBackbone(ObjectStore store) {
+    public static void uploadBackbone(ObjectStore store) {
         store.ensureBucket("checkpoints");
         store.put("checkpoints", "_backbones/resnet-tiny.pt", repositoryFile("fixtures/backbones/resnet-tiny.pt"),
                 "application/octet-stream");
     }
 
-    static void create(ObjectStore store, String datasetId, int version, List<String> labels) throws IOException {
+    public static void create(ObjectStore store, String datasetId, int version, List<String> labels) throws IOException {
         create(store, datasetId, version, labels, true);
     }
 

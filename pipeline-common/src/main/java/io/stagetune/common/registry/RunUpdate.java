@@ -1,4 +1,4 @@
-package io.stagetune.registry.api;
+package io.stagetune.common.registry;
 
 import io.stagetune.common.events.Stage;
 

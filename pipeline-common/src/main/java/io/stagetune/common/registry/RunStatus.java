@@ -1,4 +1,4 @@
-package io.stagetune.registry.api;
+package io.stagetune.common.registry;
 
 /** Status of a run, and of each stage in its plan. */
 public enum RunStatus {

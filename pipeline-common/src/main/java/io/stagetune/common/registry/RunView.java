@@ -1,4 +1,4 @@
-package io.stagetune.registry.api;
+package io.stagetune.common.registry;
 
 import io.stagetune.common.events.Stage;
 
@@ -8,5 +8,6 @@ import java.util.Map;
 
 public record RunView(String runId, String model, String datasetId, int datasetVersion, List<Stage> plan,
                       RunStatus status, Map<String, String> stages, String baseBackbone, String trigger,
-                      String message, Instant createdAt, Instant updatedAt, Instant startedAt, Instant finishedAt) {
+                      String message, Map<String, String> hyperparameters, Integer trainImages, List<String> labels,
+                      Instant createdAt, Instant updatedAt, Instant startedAt, Instant finishedAt) {
 }

@@ -1,0 +1,12 @@
+package io.stagetune.evaluator.messaging;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The pipeline scenarios with the registry on PostgreSQL; skipped, and said so, where that cannot run. */
+@QuarkusTest
+@WithTestResource(PostgresPipelineTestResource.class)
+@ExtendWith(EnabledIfPostgresRegistry.class)
+class EvaluatorPipelineOnPostgresTest extends EvaluatorPipelineScenarios {
+}

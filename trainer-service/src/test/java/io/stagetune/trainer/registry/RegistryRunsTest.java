@@ -1,0 +1,185 @@
+package io.stagetune.trainer.registry;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.stagetune.common.Topics;
+import io.stagetune.common.embedded.EmbeddedKafka;
+import io.stagetune.common.embedded.EmbeddedS3;
+import io.stagetune.common.embedded.InjectKafka;
+import io.stagetune.common.embedded.InjectS3;
+import io.stagetune.common.embedded.RegistryProcess;
+import io.stagetune.common.embedded.RegistryTestResource;
+import io.stagetune.common.embedded.TopicEvents;
+import io.stagetune.common.events.DatasetVersionCreated;
+import io.stagetune.common.events.Split;
+import io.stagetune.common.events.StageCommand;
+import io.stagetune.common.storage.ObjectKeys;
+import io.stagetune.common.storage.ObjectStore;
+import io.stagetune.trainer.worker.TrainingDataset;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The trainer with the model registry (its packaged build, as a process) owning the runs, through a real broker
+ * and store: a burst of dataset versions creates one run there and its stage progress shows up; a
+ * {@code models:/<model>@<alias>} base backbone that does not resolve starts no run (409 for a manual trigger),
+ * and once it does, the next dataset version's run records the resolved backbone and keeps it when the alias
+ * moves; and a registry outage delays planning without losing it.
+ */
+@QuarkusTest
+@TestProfile(RegistryRunsProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegistryRunsTest {
+
+    private static final List<String> LABELS = List.of("bag", "sneaker", "trouser");
+    private static final String BASE_CHECKPOINT = "s3://checkpoints/quick-base/base-run/full/";
+
+    @InjectKafka
+    EmbeddedKafka kafka;
+
+    @InjectS3
+    EmbeddedS3 s3;
+
+    @Test
+    @Order(1)
+    void aBurstOfVersionsCreatesOneRunInTheRegistryWhoseStageProgressShowsThere() throws Exception {
+        ObjectStore store = new ObjectStore(s3.settings());
+        TrainingDataset.uploadBackbone(store);
+        TrainingDataset.create(store, "quick", 3, LABELS);
+        for (int version = 1; version <= 3; version++) {
+            TopicEvents.publish(kafka.bootstrapServers(), version(version, 20 * version));
+        }
+
+        List<StageCommand> commands = commandsFor("quick.quick.v3", 1, Duration.ofSeconds(30));
+        assertThat(commands).hasSize(1);
+        JsonPath runs = registry().get("/runs?model=quick").jsonPath();
+        assertThat(runs.getList("runId")).containsExactly("quick.quick.v3");
+        assertThat(runs.getInt("[0].trainImages")).isEqualTo(60);
+        assertThat(runs.getList("[0].labels")).containsExactlyElementsOf(LABELS);
+        assertThat(runs.getString("[0].baseBackbone")).isEqualTo("s3://checkpoints/_backbones/resnet-tiny.pt");
+
+        JsonPath completed = awaitStatus("quick.quick.v3", "COMPLETED");
+        assertThat(completed.getString("stages.HEAD")).isEqualTo("COMPLETED");
+        assertThat(completed.getString("message")).contains("checkpoint s3://checkpoints/quick/quick.quick.v3/head/");
+        assertThat(completed.getString("startedAt")).isNotNull();
+        assertThat(given().get("/runs").jsonPath().getList("runId")).as("the trainer lists the registry's runs")
+                .contains("quick.quick.v3");
+        assertThat(registry().get("/runs?model=tuned").jsonPath().getList("runId"))
+                .as("no run while tuned's base alias does not exist").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void aRegistryBaseBackboneIsResolvedWhenTheRunIsPlannedAndKeptWhenTheAliasMoves() throws Exception {
+        JsonPath refused = given().header("Authorization", "Bearer test-admin-token").contentType("application/json")
+                .body("{\"model\":\"tuned\",\"datasetVersion\":3}").post("/runs")
+                .then().statusCode(409).extract().jsonPath();
+        assertThat(refused.getString("error")).contains("models:/quick-base@production")
+                .contains("no model 'quick-base' with alias 'production'");
+
+        ObjectStore store = new ObjectStore(s3.settings());
+        store.put("checkpoints", "quick-base/base-run/full/backbone.pt",
+                TrainingDataset.repositoryFile("fixtures/backbones/resnet-tiny.pt"), "application/octet-stream");
+        registerBase(BASE_CHECKPOINT);
+        moveProduction(1);
+        String resolved = BASE_CHECKPOINT + "backbone.pt";
+
+        // The next dataset version plans tuned too, now that its base exists.
+        TrainingDataset.create(store, "quick", 4, LABELS);
+        TopicEvents.publish(kafka.bootstrapServers(), version(4, 100));
+        assertThat(commandsFor("tuned.quick.v4", 1, Duration.ofSeconds(30)).get(0).baseBackbone())
+                .isEqualTo(resolved);
+        // So does a manual trigger, here on the version that had none.
+        JsonPath manual = given().header("Authorization", "Bearer test-admin-token").contentType("application/json")
+                .body("{\"model\":\"tuned\",\"datasetVersion\":3}").post("/runs")
+                .then().statusCode(201).extract().jsonPath();
+        assertThat(manual.getString("baseBackbone")).isEqualTo(resolved);
+
+        registerBase("s3://checkpoints/quick-base/later-run/full/");
+        moveProduction(2);
+        JsonPath trained = awaitStatus("tuned.quick.v4", "COMPLETED");
+        assertThat(trained.getString("baseBackbone")).as("the run keeps the base it was planned with")
+                .isEqualTo(resolved);
+        assertThat(awaitStatus("tuned.quick.v3", "COMPLETED").getString("baseBackbone")).isEqualTo(resolved);
+    }
+
+    @Test
+    @Order(3)
+    void aRegistryOutageDelaysPlanningWithoutLosingIt() throws Exception {
+        TrainingDataset.create(new ObjectStore(s3.settings()), "quick", 5, LABELS);
+        RegistryProcess registry = RegistryTestResource.registry();
+        registry.stop();
+        try {
+            TopicEvents.publish(kafka.bootstrapServers(), version(5, 140));
+            assertThat(commandsFor("quick.quick.v5", 1, Duration.ofSeconds(6)))
+                    .as("no run is started while the registry is down").isEmpty();
+        } finally {
+            registry.startAgain();
+        }
+        assertThat(commandsFor("quick.quick.v5", 1, Duration.ofSeconds(30))).hasSize(1);
+        assertThat(commandsFor("tuned.quick.v5", 1, Duration.ofSeconds(10))).hasSize(1);
+        awaitStatus("quick.quick.v5", "COMPLETED");
+        assertThat(registry().get("/runs?model=quick").jsonPath().getList("runId"))
+                .containsExactly("quick.quick.v3", "quick.quick.v4", "quick.quick.v5");
+    }
+
+    private static io.restassured.specification.RequestSpecification registry() {
+        return given().baseUri(RegistryTestResource.registry().url());
+    }
+
+    private static void registerBase(String checkpoint) {
+        registry().header("Authorization", "Bearer " + RegistryProcess.ADMIN_TOKEN).contentType("application/json")
+                .body(Map.of("runId", "base-run", "stage", "FULL", "checkpoint", checkpoint, "labels", LABELS))
+                .post("/models/quick-base/versions").then().statusCode(201);
+    }
+
+    private static void moveProduction(long version) {
+        registry().header("Authorization", "Bearer " + RegistryProcess.ADMIN_TOKEN).contentType("application/json")
+                .body(Map.of("version", version, "reason", "base for fine-tuning"))
+                .put("/models/quick-base/aliases/production").then().statusCode(200);
+    }
+
+    private static JsonPath awaitStatus(String runId, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        JsonPath run;
+        do {
+            run = registry().get("/runs/" + runId).jsonPath();
+            if (status.equals(run.getString("status"))) {
+                return run;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("run " + runId + " is not " + status + " after 2 minutes: " + run.prettify());
+    }
+
+    private List<StageCommand> commandsFor(String runId, int expected, Duration wait) {
+        return TopicEvents.read(kafka.bootstrapServers(), Topics.TRAINING_COMMANDS, runId, expected, wait).stream()
+                .map(StageCommand.class::cast).toList();
+    }
+
+    /** A version of dataset quick with {@code trainImages} training images over the three labels. */
+    private static DatasetVersionCreated version(int version, int trainImages) {
+        Map<String, Map<Split, Integer>> counts = new TreeMap<>();
+        for (int i = 0; i < LABELS.size(); i++) {
+            int share = trainImages / LABELS.size() + (i < trainImages % LABELS.size() ? 1 : 0);
+            counts.put(LABELS.get(i), Map.of(Split.TRAIN, share, Split.TEST, 2));
+        }
+        int images = counts.values().stream().mapToInt(c -> c.values().stream().mapToInt(i -> i).sum()).sum();
+        return new DatasetVersionCreated(UUID.randomUUID(), 1, Instant.now(), "quick", version,
+                version == 1 ? null : version - 1, ObjectKeys.manifest("quick", version), LABELS, counts, images,
+                Map.of(Split.TRAIN, trainImages), List.of());
+    }
+}
