@@ -103,12 +103,12 @@ class LocalStackTest {
         ports.put(LocalStack.Service.TRAINER, freePort());
         LocalStack.Settings settings = new LocalStack.Settings(repository, data, freePort(), freePort(),
                 Set.of(LocalStack.Service.REGISTRY, LocalStack.Service.TRAINER), ports,
-                Map.of("trainer.models.local.dataset", "local",
+                Map.of(LocalStack.Service.TRAINER, Map.of("trainer.models.local.dataset", "local",
                         "trainer.models.local.base-backbone", "s3://checkpoints/_backbones/resnet-tiny.pt",
-                        "trainer.models.local.plan", "HEAD"));
+                        "trainer.models.local.plan", "HEAD")));
 
         try (LocalStack stack = LocalStack.start(settings, line -> { })) {
-            ObjectStore store = new ObjectStore(stack.infrastructure().objectStoreSettings());
+            ObjectStore store = new ObjectStore(stack.objectStoreSettings());
             store.ensureBucket("datasets");
             DatasetVersion summary = new DatasetVersion("local", 1, null, Instant.now(),
                     ObjectKeys.manifest("local", 1), 3, List.of("bag"), Map.of("bag", Map.of(Split.TRAIN, 3)),
