@@ -188,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             running.uploadBackbone(freshBackbone);
             Demo demo = new Demo(running, err, dataDirectory.resolve("logs"));
-            if (!demo.pretrainBase(baseModel, sourceDataset, images.resolve("source"))) {
+            if (!demo.pretrainBase(baseModel, sourceDataset, images.resolve("source"), target)) {
                 return 1;
             }
             step("Fine-tuning model '" + target + "' on the target classes, first batch");
@@ -310,7 +310,7 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         /** Pretrains the base model unless it has a production version; false when that failed. */
-        boolean pretrainBase(String base, String dataset, Path folder) throws Exception {
+        boolean pretrainBase(String base, String dataset, Path folder, String model) throws Exception {
             Optional<VersionView> production = production(base);
             if (production.isPresent()) {
                 step(String.format(Locale.ROOT, "Base model '%s': reusing production version %d (test accuracy %.4f"
@@ -328,6 +328,9 @@ final class DemoCommand implements Callable<Integer> {
                 err.println("the base model was not promoted: " + evaluation.get().promotion().reasons());
                 return false;
             }
+            out.printf(Locale.ROOT, "  base model '%s' version %d is production: test accuracy %.4f on the source"
+                    + " classes; its backbone is where '%s' starts%n", base,
+                    evaluation.get().promotion().candidateVersion(), evaluation.get().accuracy(), model);
             return true;
         }
 
@@ -344,7 +347,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  the new version triggered run " + runId);
             out.flush();
             Optional<EvaluationCompleted> evaluation = new RunFollower(
-                    stack.kafkaBootstrapServers()).follow(runId, timeout, indented());
+                    stack.kafkaBootstrapServers()).follow(runId, timeout, indented(), false);
             if (evaluation.isEmpty()) {
                 err.println("run " + runId + " did not finish within " + timeout + "; see the logs in " + logs);
             }

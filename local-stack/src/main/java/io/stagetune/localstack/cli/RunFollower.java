@@ -40,6 +40,11 @@ final class RunFollower {
 
     /** Prints the run's events as they come; the evaluation with the promotion decision, or empty on timeout. */
     Optional<EvaluationCompleted> follow(String runId, Duration timeout, PrintWriter out) {
+        return follow(runId, timeout, out, true);
+    }
+
+    /** As {@link #follow(String, Duration, PrintWriter)}; {@code printDecision} false leaves the decision to the caller. */
+    Optional<EvaluationCompleted> follow(String runId, Duration timeout, PrintWriter out, boolean printDecision) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
@@ -64,7 +69,7 @@ final class RunFollower {
                     } catch (MalformedEventException e) {
                         continue;
                     }
-                    print(out, event);
+                    print(out, event, printDecision);
                     if (event instanceof EvaluationCompleted evaluation && evaluation.promotion() != null) {
                         return Optional.of(evaluation);
                     }
@@ -74,7 +79,7 @@ final class RunFollower {
         return Optional.empty();
     }
 
-    private static void print(PrintWriter out, PipelineEvent event) {
+    private static void print(PrintWriter out, PipelineEvent event, boolean printDecision) {
         if (event instanceof StageCommand command) {
             out.printf("stage %s (%d/%d) queued%n", command.stage(), command.stageIndex() + 1, command.plan().size());
         } else if (event instanceof EpochCompleted epoch) {
@@ -88,7 +93,7 @@ final class RunFollower {
             out.printf(Locale.ROOT, "  %-6s test accuracy %.4f (macro F1 %.4f) on %d images -> version %d%n",
                     evaluation.stage(), evaluation.accuracy(), evaluation.macroF1(), evaluation.imagesEvaluated(),
                     evaluation.modelVersion());
-            if (evaluation.promotion() != null) {
+            if (evaluation.promotion() != null && printDecision) {
                 out.println(evaluation.promotion().promoted() ? "promoted to production" : "not promoted");
                 evaluation.promotion().reasons().forEach(reason -> out.println("  - " + reason));
             }

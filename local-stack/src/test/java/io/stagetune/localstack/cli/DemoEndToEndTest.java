@@ -76,9 +76,9 @@ class DemoEndToEndTest {
                 .contains("Pretraining base model 'fashion-base'")
                 .contains("Fine-tuning model 'fashion'")
                 .contains("HEAD   epoch  2/2", "LAYER4 epoch  2/2", "FULL   epoch  2/2")
-                .contains("promoted to production")
-                .contains("not promoted")
-                .contains("< min-improvement 0.500");
+                .contains("Decision: PROMOTED to production")
+                .contains("Decision: REJECTED, production stays at version")
+                .contains("min-improvement 0.500");
 
         LocalStack.Settings settings = LocalStack.Settings.defaults(repository).withDataDirectory(data)
                 .onFreePorts();
@@ -151,7 +151,7 @@ class DemoEndToEndTest {
             JsonNode rejected = decisions.get("fashion.fashion-target.v2");
             assertThat(rejected.path("promoted").asBoolean()).isFalse();
             assertThat(rejected.path("productionVersion").asLong()).isEqualTo(production.path("version").asLong());
-            assertThat(rejected.path("reasons").toString()).contains("< min-improvement 0.500");
+            assertThat(rejected.path("reasons").toString()).contains("min-improvement 0.500");
         }
     }
 
