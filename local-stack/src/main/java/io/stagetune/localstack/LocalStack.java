@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -106,6 +107,9 @@ public final class LocalStack implements AutoCloseable {
     private final ObjectStoreSettings objectStore;
     private final StackSecrets secrets;
     private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Ctrl-C (or any JVM exit) stops the service processes too: none is left running without its stack. */
+    private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
 
     private LocalStack(LocalInfrastructure infrastructure, String kafkaBootstrapServers,
                        ObjectStoreSettings objectStore, StackSecrets secrets) {
@@ -113,6 +117,7 @@ public final class LocalStack implements AutoCloseable {
         this.kafkaBootstrapServers = kafkaBootstrapServers;
         this.objectStore = objectStore;
         this.secrets = secrets;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the embedded Kafka and S3 store, then the services. */
@@ -225,6 +230,16 @@ public final class LocalStack implements AutoCloseable {
     /** Stops the services (newest first), then the infrastructure if it was started here; all data stays. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is exiting: the hook runs (or ran) this same close, which returns at once.
+            }
+        }
         List<ServiceProcess> running = new ArrayList<>(processes.values());
         java.util.Collections.reverse(running);
         running.parallelStream().forEach(ServiceProcess::close);

@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
     Integer firstBatch;
 
     @Option(names = "--second-batch", paramLabel = "N",
-            description = "Further images per target class in the second batch, 0 for none (default: 1000;"
+            description = "Further images per target class in the second batch, 0 for none (default: 2000;"
                     + " sample: 20).")
     Integer secondBatch;
 

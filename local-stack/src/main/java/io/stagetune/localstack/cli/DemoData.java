@@ -29,7 +29,7 @@ final class DemoData {
     /** Images per class for each part; the sample holds 60 training and 20 test images per class. */
     record Sizes(int source, int firstBatch, int secondBatch, int validation, int test) {
 
-        static final Sizes FULL = new Sizes(3000, 1000, 1000, 200, 1000);
+        static final Sizes FULL = new Sizes(3000, 1000, 2000, 200, 1000);
         static final Sizes SAMPLE = new Sizes(45, 30, 20, 10, 20);
 
         int fromTrainingFile(boolean source) {
