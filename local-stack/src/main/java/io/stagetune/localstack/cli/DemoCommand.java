@@ -154,6 +154,11 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         DemoData.Sizes sizes = sizes(origin.full() ? DemoData.Sizes.FULL : DemoData.Sizes.SAMPLE);
+        String invalid = sizes.invalid();
+        if (invalid != null) {
+            err.println(invalid);
+            return 2;
+        }
         Properties state = loadState(dataDirectory);
         int earlier = Integer.parseInt(state.getProperty("demos", "0"));
         String target = earlier == 0 ? model : model + "-" + (earlier + 1);

@@ -32,6 +32,16 @@ final class DemoData {
         static final Sizes FULL = new Sizes(3000, 1000, 2000, 200, 1000);
         static final Sizes SAMPLE = new Sizes(45, 30, 20, 10, 20);
 
+        /** Why these sizes cannot make a demo, or null when they can. */
+        String invalid() {
+            if (source < 1 || firstBatch < 1 || validation < 1 || test < 1 || secondBatch < 0) {
+                return "sizes per class must be at least 1 (--second-batch at least 0), got --source-per-class "
+                        + source + " --per-class " + firstBatch + " --second-batch " + secondBatch
+                        + " --val-per-class " + validation + " --test-per-class " + test;
+            }
+            return null;
+        }
+
         int fromTrainingFile(boolean source) {
             return source ? this.source + validation : firstBatch + validation + secondBatch;
         }

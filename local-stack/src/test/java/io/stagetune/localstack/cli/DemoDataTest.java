@@ -1,0 +1,75 @@
+package io.stagetune.localstack.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static io.stagetune.localstack.TestMachine.repositoryRoot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The demo's folders: source and target classes apart, disjoint parts, test images from the test file only. */
+class DemoDataTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void splitsTheSampleIntoSourceAndTwoTargetBatchesWithoutSharingAnImage() throws IOException {
+        DemoData.Sizes sizes = new DemoData.Sizes(40, 25, 20, 10, 15);
+        Map<String, Integer> counts = DemoData.write(
+                DemoData.sample(repositoryRoot().resolve("fixtures/fashion-mnist-sample")), sizes, root);
+
+        assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "source", 5 * (40 + 10 + 15), "target-1", 5 * (25 + 10 + 15), "target-2", 5 * 20));
+        assertThat(labels(root.resolve("source/train"))).containsExactlyInAnyOrderElementsOf(DemoData.SOURCE_CLASSES);
+        assertThat(labels(root.resolve("target-1/train"))).containsExactlyInAnyOrderElementsOf(DemoData.TARGET_CLASSES);
+        assertThat(labels(root.resolve("target-2/train"))).containsExactlyInAnyOrderElementsOf(DemoData.TARGET_CLASSES);
+        assertThat(Files.list(root.resolve("target-1/test/bag")).toList()).hasSize(15)
+                .allSatisfy(file -> assertThat(file.getFileName().toString()).startsWith("t10k-"));
+        assertThat(Files.list(root.resolve("target-1/val/bag")).toList()).hasSize(10)
+                .allSatisfy(file -> assertThat(file.getFileName().toString()).startsWith("train-"));
+
+        Set<String> seen = new HashSet<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String image = file.getParent().getFileName() + "/" + file.getFileName();
+                assertThat(seen.add(image)).as(image + " is in one part only").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void rewritingReplacesWhatWasThere() throws IOException {
+        Path sample = repositoryRoot().resolve("fixtures/fashion-mnist-sample");
+        DemoData.write(DemoData.sample(sample), new DemoData.Sizes(40, 25, 20, 10, 15), root);
+        Map<String, Integer> counts = DemoData.write(DemoData.sample(sample),
+                new DemoData.Sizes(2, 2, 0, 1, 1), root);
+
+        assertThat(counts).doesNotContainKey("target-2");
+        assertThat(Files.exists(root.resolve("target-2"))).isFalse();
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(5 * (2 + 1 + 1) + 5 * (2 + 1 + 1));
+        }
+    }
+
+    @Test
+    void sizesBelowOneAreRefusedWithTheOptionsNamed() {
+        assertThat(new DemoData.Sizes(1, 1, 0, 1, 1).invalid()).isNull();
+        assertThat(new DemoData.Sizes(0, 1, 0, 1, 1).invalid()).contains("--source-per-class 0");
+        assertThat(new DemoData.Sizes(1, 1, -1, 1, 1).invalid()).contains("--second-batch -1");
+    }
+
+    private static List<String> labels(Path folder) throws IOException {
+        try (Stream<Path> children = Files.list(folder)) {
+            return children.map(child -> child.getFileName().toString()).toList();
+        }
+    }
+}
