@@ -1,11 +1,16 @@
 package io.stagetune.localstack;
 
 import io.stagetune.common.embedded.ServiceProcess;
+import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.common.storage.ObjectStoreSettings;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -84,10 +89,10 @@ public final class LocalStack implements AutoCloseable {
         }
 
         private static int freePort() {
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            try (ServerSocket socket = new ServerSocket(0)) {
                 return socket.getLocalPort();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("no free port", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port", e);
             }
         }
 
@@ -197,7 +202,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Uploads a TorchScript backbone file as {@code s3://checkpoints/_backbones/<file name>}; returns that URI. */
     public String uploadBackbone(Path backbone) {
-        io.stagetune.common.storage.ObjectStore store = new io.stagetune.common.storage.ObjectStore(objectStore);
+        ObjectStore store = new ObjectStore(objectStore);
         store.ensureBucket("checkpoints");
         store.put("checkpoints", "_backbones/" + backbone.getFileName(), backbone, "application/octet-stream");
         return "s3://checkpoints/_backbones/" + backbone.getFileName();
@@ -241,7 +246,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         List<ServiceProcess> running = new ArrayList<>(processes.values());
-        java.util.Collections.reverse(running);
+        Collections.reverse(running);
         running.parallelStream().forEach(ServiceProcess::close);
         if (infrastructure != null) {
             infrastructure.close();

@@ -1,12 +1,11 @@
 package io.stagetune.localstack.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.common.data.FashionMnist;
-import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.EvaluationCompleted;
 import io.stagetune.common.registry.Metrics;
 import io.stagetune.common.registry.PromotionView;
+import io.stagetune.common.registry.RunView;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.localstack.LocalStack;
 import picocli.CommandLine;
@@ -18,11 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +125,6 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private long began;
     private PrintWriter out;
 
@@ -138,9 +133,7 @@ final class DemoCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (showRecipe) {
-            try (InputStream recipe = DemoCommand.class.getResourceAsStream(RECIPE)) {
-                out.print(new String(recipe.readAllBytes(), StandardCharsets.UTF_8));
-            }
+            out.print(recipeText());
             out.flush();
             return 0;
         }
@@ -250,13 +243,16 @@ final class DemoCommand implements Callable<Integer> {
         return value == null ? otherwise : value;
     }
 
+    private static String recipeText() throws IOException {
+        try (InputStream recipe = DemoCommand.class.getResourceAsStream(RECIPE)) {
+            return new String(recipe.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** The recipe with names filled in and --trainer-property overrides applied. */
     private Map<String, String> recipe(Map<String, String> names) throws IOException {
         Properties recipe = new Properties();
-        try (Reader reader = new java.io.InputStreamReader(DemoCommand.class.getResourceAsStream(RECIPE),
-                StandardCharsets.UTF_8)) {
-            recipe.load(reader);
-        }
+        recipe.load(new StringReader(recipeText()));
         Map<String, String> properties = new LinkedHashMap<>();
         for (String key : recipe.stringPropertyNames()) {
             properties.put(fill(key, names), fill(recipe.getProperty(key), names));
@@ -351,26 +347,20 @@ final class DemoCommand implements Callable<Integer> {
             String runId = awaitRun(model, dataset, result.version());
             out.println("  the new version triggered run " + runId);
             out.flush();
-            Optional<EvaluationCompleted> evaluation = new RunFollower(
-                    stack.kafkaBootstrapServers()).follow(runId, timeout, indented(), false);
+            Optional<EvaluationCompleted> evaluation = new RunFollower(stack.kafkaBootstrapServers(), "  ")
+                    .follow(runId, timeout, out, false);
             if (evaluation.isEmpty()) {
                 err.println("run " + runId + " did not finish within " + timeout + "; see the logs in " + logs);
             }
             return evaluation;
         }
 
-        private String awaitRun(String model, String dataset, int version) throws Exception {
+        private String awaitRun(String model, String dataset, int version) throws InterruptedException {
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (System.nanoTime() < deadline) {
-                HttpResponse<String> runs = http.send(HttpRequest.newBuilder(
-                        URI.create(stack.url(LocalStack.Service.TRAINER) + "/runs")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (runs.statusCode() == 200) {
-                    for (JsonNode run : EventJson.mapper().readTree(runs.body())) {
-                        if (model.equals(run.path("model").asText()) && dataset.equals(run.path("datasetId").asText())
-                                && run.path("datasetVersion").asInt() == version) {
-                            return run.path("runId").asText();
-                        }
+                for (RunView run : RunsCommand.list(registry, model)) {
+                    if (dataset.equals(run.datasetId()) && run.datasetVersion() == version) {
+                        return run.runId();
                     }
                 }
                 Thread.sleep(500);
@@ -384,8 +374,8 @@ final class DemoCommand implements Callable<Integer> {
             EvaluationCompleted.Promotion promotion = evaluation.promotion();
             VersionView candidate = registry.get(RegistryClient.path("models", model, "versions",
                     promotion.candidateVersion()), VersionView.class);
-            out.printf(Locale.ROOT, "%nCandidate: version %d (%s, the run's best by validation accuracy), %d test images"
-                    + "%n", candidate.version(), candidate.stage(), candidate.metrics().imagesEvaluated());
+            out.printf(Locale.ROOT, "%nCandidate: version %d (%s, the run's best by validation accuracy),"
+                    + " %d test images%n", candidate.version(), candidate.stage(), candidate.metrics().imagesEvaluated());
             if (promotion.productionVersion() == null || promotion.promoted()
                     && promotion.productionVersion() == promotion.candidateVersion()) {
                 out.print(ClassMetricsTable.render(candidate.metrics(), "  "));
@@ -446,33 +436,6 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-        }
-
-        private PrintWriter indented() {
-            return new PrintWriter(new Writer() {
-                private boolean lineStart = true;
-
-                @Override
-                public void write(char[] buffer, int offset, int length) {
-                    for (int i = offset; i < offset + length; i++) {
-                        if (lineStart) {
-                            out.write("  ");
-                        }
-                        out.write(buffer[i]);
-                        lineStart = buffer[i] == '\n';
-                    }
-                }
-
-                @Override
-                public void flush() {
-                    out.flush();
-                }
-
-                @Override
-                public void close() {
-                    out.flush();
-                }
-            }, true);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.stagetune.common.data.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +134,7 @@ final class DemoData {
     static Map<String, Integer> write(Origin origin, Sizes sizes, Path root) throws IOException {
         if (Files.exists(root)) {
             try (Stream<Path> old = Files.walk(root)) {
-                for (Path path : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(path);
                 }
             }

@@ -33,9 +33,16 @@ final class RunFollower {
             Topics.TRAINING_CHECKPOINTS, Topics.EVALUATION_RESULTS);
 
     private final String bootstrapServers;
+    private final String indent;
 
     RunFollower(String bootstrapServers) {
+        this(bootstrapServers, "");
+    }
+
+    /** @param indent put before every line printed */
+    RunFollower(String bootstrapServers, String indent) {
         this.bootstrapServers = bootstrapServers;
+        this.indent = indent;
     }
 
     /** Prints the run's events as they come; the evaluation with the promotion decision, or empty on timeout. */
@@ -43,7 +50,7 @@ final class RunFollower {
         return follow(runId, timeout, out, true);
     }
 
-    /** As {@link #follow(String, Duration, PrintWriter)}; {@code printDecision} false leaves the decision to the caller. */
+    /** As {@link #follow(String, Duration, PrintWriter)}; {@code printDecision} false leaves the decision out. */
     Optional<EvaluationCompleted> follow(String runId, Duration timeout, PrintWriter out, boolean printDecision) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -79,23 +86,28 @@ final class RunFollower {
         return Optional.empty();
     }
 
-    private static void print(PrintWriter out, PipelineEvent event, boolean printDecision) {
+    private void print(PrintWriter out, PipelineEvent event, boolean printDecision) {
         if (event instanceof StageCommand command) {
-            out.printf("stage %s (%d/%d) queued%n", command.stage(), command.stageIndex() + 1, command.plan().size());
+            out.printf(indent + "stage %s (%d/%d) queued%n", command.stage(), command.stageIndex() + 1,
+                    command.plan().size());
         } else if (event instanceof EpochCompleted epoch) {
-            out.printf(Locale.ROOT, "  %-6s epoch %2d/%-2d loss %.4f  train acc %.3f  val acc %.3f  %6.1f img/s%s%n",
+            out.printf(Locale.ROOT,
+                    indent + "  %-6s epoch %2d/%-2d loss %.4f  train acc %.3f  val acc %.3f  %6.1f img/s%s%n",
                     epoch.stage(), epoch.epoch(), epoch.maxEpochs(), epoch.trainLoss(), epoch.trainAccuracy(),
                     epoch.valAccuracy(), epoch.imagesPerSecond(), epoch.best() ? "  *best" : "");
         } else if (event instanceof CheckpointPublished checkpoint) {
-            out.printf(Locale.ROOT, "  %-6s checkpoint %s (best epoch %d, val acc %.3f)%n", checkpoint.stage(),
+            out.printf(Locale.ROOT, indent + "  %-6s checkpoint %s (best epoch %d, val acc %.3f)%n",
+                    checkpoint.stage(),
                     checkpoint.checkpoint(), checkpoint.bestEpoch(), checkpoint.valAccuracy());
         } else if (event instanceof EvaluationCompleted evaluation) {
-            out.printf(Locale.ROOT, "  %-6s test accuracy %.4f (macro F1 %.4f) on %d images -> version %d%n",
+            out.printf(Locale.ROOT,
+                    indent + "  %-6s test accuracy %.4f (macro F1 %.4f) on %d images -> version %d%n",
                     evaluation.stage(), evaluation.accuracy(), evaluation.macroF1(), evaluation.imagesEvaluated(),
                     evaluation.modelVersion());
             if (evaluation.promotion() != null && printDecision) {
-                out.println(evaluation.promotion().promoted() ? "promoted to production" : "not promoted");
-                evaluation.promotion().reasons().forEach(reason -> out.println("  - " + reason));
+                out.println(indent + (evaluation.promotion().promoted() ? "promoted to production"
+                        : "not promoted"));
+                evaluation.promotion().reasons().forEach(reason -> out.println(indent + "  - " + reason));
             }
         }
         out.flush();

@@ -1,16 +1,14 @@
 package io.stagetune.localstack.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.stagetune.common.events.EventJson;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.stagetune.common.events.Stage;
+import io.stagetune.common.registry.RunView;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,9 +20,8 @@ import java.util.concurrent.Callable;
         description = "Lists training runs with their progress, oldest first (from the model registry).")
 final class RunsCommand implements Callable<Integer> {
 
-    @Option(names = "--url", defaultValue = "http://localhost:8084",
-            description = "Model registry URL (default: ${DEFAULT-VALUE}).")
-    String url;
+    @Mixin
+    RegistryOptions registry;
 
     @Option(names = "--model", description = "Only this model's runs.")
     String model;
@@ -33,27 +30,32 @@ final class RunsCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String query = model == null ? "" : "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(url + "/runs" + query)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            spec.commandLine().getErr().println("registry answered " + response.statusCode() + ": "
-                    + response.body());
+        List<RunView> runs;
+        try {
+            runs = list(registry.client(null), model);
+        } catch (RegistryClient.RegistryError e) {
+            spec.commandLine().getErr().println(e.getMessage());
             return 1;
         }
         out.printf("%-32s %-12s %-14s %-8s %-10s %-36s %s%n", "run", "model", "dataset", "version", "status",
                 "stages", "trigger");
-        for (JsonNode run : EventJson.mapper().readTree(response.body())) {
+        for (RunView run : runs) {
             List<String> stages = new ArrayList<>();
-            run.path("plan").forEach(stage -> stages.add(stage.asText() + ":"
-                    + run.path("stages").path(stage.asText()).asText("?")));
-            out.printf("%-32s %-12s %-14s %-8d %-10s %-36s %s%n", run.path("runId").asText(),
-                    run.path("model").asText(), run.path("datasetId").asText(), run.path("datasetVersion").asInt(),
-                    run.path("status").asText(), String.join(",", stages), run.path("trigger").asText());
+            for (Stage stage : run.plan()) {
+                String status = run.stages() == null ? null : run.stages().get(stage.name());
+                stages.add(stage + ":" + (status == null ? "?" : status));
+            }
+            out.printf("%-32s %-12s %-14s %-8d %-10s %-36s %s%n", run.runId(), run.model(), run.datasetId(),
+                    run.datasetVersion(), run.status(), String.join(",", stages), run.trigger());
         }
         return 0;
+    }
+
+    /** The registry's runs, oldest first; only {@code model}'s when it is not null. */
+    static List<RunView> list(RegistryClient registry, String model) {
+        String query = model == null ? "" : "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8);
+        return registry.get("/runs" + query, new TypeReference<List<RunView>>() { });
     }
 }

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -84,14 +83,6 @@ final class UpCommand implements Callable<Integer> {
         for (Path backbone : backbones) {
             out.println("backbone " + running.uploadBackbone(backbone));
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                running.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "local-stack-shutdown"));
         out.println();
         out.println("The pipeline is up. Ctrl-C stops it; data and credentials stay in "
                 + stack.dataDirectory.toAbsolutePath().normalize());
@@ -103,7 +94,8 @@ final class UpCommand implements Callable<Integer> {
         out.println("  S3                 " + running.objectStoreSettings().endpoint());
         out.println("Upload with: pipeline ingest <folder|archive> --dataset <id>");
         out.flush();
-        stopped.await();
+        // Ctrl-C ends the JVM; the stack's shutdown hook stops the services and the infrastructure.
+        Thread.currentThread().join();
         return 0;
     }
 }
