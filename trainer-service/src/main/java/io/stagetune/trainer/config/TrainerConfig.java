@@ -94,5 +94,13 @@ public interface TrainerConfig {
         /** Parallel downloads when filling the image cache. */
         @WithDefault("8")
         int downloadParallelism();
+
+        /**
+         * Where stages train: {@code auto} (every GPU the engine sees, else the CPU), or a comma-separated list of
+         * devices ({@code gpu0,gpu1}, {@code cpu}). Several devices train each stage data-parallel, one replica
+         * per device; the first holds the network that is validated and saved.
+         */
+        @WithDefault("auto")
+        String devices();
     }
 }

@@ -4,13 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
 
 import java.util.Random;
 
 /**
- * Epochs over backbone features computed once (see {@link FeatureCache}); only the head runs per step. The head's
- * parameters are the trainer's, so its {@code step()} updates them as usual.
+ * Epochs over backbone features computed once (see {@link FeatureCache}); only the head runs per step. The features
+ * live on the primary's device and a step is one small matrix product, so these epochs train on the primary alone.
  */
 final class CachedFeatureEpochData implements EpochData {
 
@@ -25,11 +24,11 @@ final class CachedFeatureEpochData implements EpochData {
     }
 
     static CachedFeatureEpochData compute(StageModel model, LabelledImageSource training,
-                                          LabelledImageSource validation, int batchSize, NDManager manager) {
-        FeatureCache trainingFeatures = FeatureCache.compute(model, training, batchSize, manager);
+                                          LabelledImageSource validation, int batchSize) {
+        FeatureCache trainingFeatures = FeatureCache.compute(model, training, batchSize);
         try {
             return new CachedFeatureEpochData(model, trainingFeatures,
-                    FeatureCache.compute(model, validation, batchSize, manager));
+                    FeatureCache.compute(model, validation, batchSize));
         } catch (RuntimeException e) {
             trainingFeatures.close();
             throw e;
@@ -47,14 +46,29 @@ final class CachedFeatureEpochData implements EpochData {
     }
 
     @Override
-    public NDList trainingBatch(NDManager manager, int[] order, int from, int to, Random random) {
-        return training.batch(manager, order, from, to);
+    public boolean dataParallel() {
+        return false;
     }
 
     @Override
-    public NDArray trainingLogits(Trainer trainer, NDArray inputs) {
-        // A store without copies hands the head its own arrays, so gradients land where trainer.step() looks.
-        return model.head().forward(new ParameterStore(inputs.getManager(), false), new NDList(inputs), true)
+    public TrainingBatch trainingBatch(int[] order, int from, int to, Random random) {
+        return new TrainingBatch() {
+            @Override
+            public int size() {
+                return to - from;
+            }
+
+            @Override
+            public NDList slice(NDManager manager, int sliceFrom, int sliceTo) {
+                return training.batch(manager, order, from + sliceFrom, from + sliceTo);
+            }
+        };
+    }
+
+    @Override
+    public NDArray trainingLogits(StageModel replica, NDArray inputs) {
+        // A store without copies hands the head its own arrays, so gradients land where the optimizer looks.
+        return replica.head().forward(new ParameterStore(inputs.getManager(), false), new NDList(inputs), true)
                 .singletonOrThrow();
     }
 

@@ -1,32 +1,60 @@
 package io.stagetune.trainer.training;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * SGD with momentum and one learning rate per parameter (discriminative learning rates: a per-parameter tracker,
- * as in DJL's transfer-learning example), scaled by a step schedule.
+ * SGD with momentum and one learning rate per parameter (discriminative learning rates), scaled by a step schedule,
+ * over one or more replicas of the network.
  *
- * <p>It does what DJL's {@code Sgd} does (same fused native update), but keeps its momentum buffers reachable, so
- * an epoch checkpoint can save them and a resumed stage continues with the same momentum.
+ * <p>A step adds up the replicas' gradients of each trained parameter on the primary's device (each replica's loss
+ * is already weighted by its share of the batch, so the sum is the gradient of the whole batch's mean loss), then
+ * applies the same update to every replica: DJL's fused SGD update ({@code sgdUpdate}, which also clears the
+ * gradient) with a momentum buffer per replica. Identical inputs give identical updates, so the replicas stay
+ * equal without copying weights, as in torch's DistributedDataParallel. Parameters are addressed by their
+ * checkpoint names ({@link EpochSnapshot#namedParameters}), so momentum can be saved and restored.
  */
-public final class DiscriminativeSgd extends Optimizer implements AutoCloseable {
+public final class DiscriminativeSgd {
 
-    private final ParameterTracker learningRates;
+    private final List<Group> groups = new ArrayList<>();
+    private final Map<String, Group> byName = new LinkedHashMap<>();
     private final float momentum;
-    private final Map<String, NDArray> velocities = new ConcurrentHashMap<>();
-    private volatile float learningRateScale = 1f;
+    private final float weightDecay;
+    private float learningRateScale = 1f;
 
-    public DiscriminativeSgd(ParameterTracker learningRates, float momentum, float weightDecay) {
-        super(new Builder().optWeightDecays(weightDecay));
-        this.learningRates = learningRates;
+    /**
+     * @param replicas      the network on each device; replica 0 is the primary
+     * @param learningRates learning rate by checkpoint name of every parameter that requires a gradient
+     */
+    DiscriminativeSgd(List<StageModel> replicas, Map<String, Float> learningRates, float momentum,
+                      float weightDecay) {
         this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        List<Map<String, Parameter>> named = replicas.stream().map(EpochSnapshot::namedParameters).toList();
+        named.get(0).forEach((name, parameter) -> {
+            if (!parameter.requiresGradient()) {
+                return;
+            }
+            Float rate = learningRates.get(name);
+            if (rate == null) {
+                throw new IllegalArgumentException("no learning rate for trained parameter " + name);
+            }
+            List<NDArray> weights = named.stream().map(parameters -> parameters.get(name).getArray()).toList();
+            Group group = new Group(name, rate, weights, new NDArray[weights.size()]);
+            groups.add(group);
+            byName.put(name, group);
+        });
     }
 
     /** Multiplies every learning rate from now on (the step schedule's current factor). */
@@ -34,46 +62,78 @@ public final class DiscriminativeSgd extends Optimizer implements AutoCloseable 
         this.learningRateScale = scale;
     }
 
-    @Override
-    public void update(String parameterId, NDArray weight, NDArray grad) {
-        float learningRate = learningRates.getNewValue(parameterId, updateCount(parameterId)) * learningRateScale;
-        NDList inputs = new NDList(weight, grad);
+    /** Updates every trained parameter of every replica from the replicas' summed gradients, and clears them. */
+    void step() {
+        for (Group group : groups) {
+            if (group.learningRate == 0f) {
+                // Trains nothing (a frozen BatchNorm weight under batchNorm=adapt): only clear its gradient.
+                group.weights.forEach(weight -> JniUtils.zeroGrad((PtNDArray) weight));
+                continue;
+            }
+            step(group, group.learningRate * learningRateScale);
+        }
+    }
+
+    private void step(Group group, float learningRate) {
+        List<NDArray> weights = group.weights;
+        NDArray sum = weights.get(0).getGradient();
+        try {
+            Device primary = sum.getDevice();
+            for (int i = 1; i < weights.size(); i++) {
+                try (NDArray gradient = weights.get(i).getGradient();
+                     NDArray moved = gradient.toDevice(primary, true)) {
+                    sum.addi(moved);
+                }
+            }
+            // Replicas first: the primary's update clears its gradient, which is the sum.
+            for (int i = 1; i < weights.size(); i++) {
+                try (NDArray local = sum.toDevice(weights.get(i).getDevice(), true)) {
+                    update(group, i, local, learningRate);
+                }
+            }
+            update(group, 0, sum, learningRate);
+        } finally {
+            sum.close();
+        }
+    }
+
+    private void update(Group group, int replica, NDArray gradient, float learningRate) {
+        NDArray weight = group.weights.get(replica);
+        NDList inputs = new NDList(weight, gradient);
         if (momentum != 0f) {
-            inputs.add(velocities.computeIfAbsent(parameterId, id -> detached(weight.zerosLike())));
+            if (group.velocities[replica] == null) {
+                group.velocities[replica] = weight.zerosLike();
+            }
+            inputs.add(group.velocities[replica]);
         }
-        weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), learningRate, getWeightDecay(),
-                rescaleGrad, clipGrad, momentum, true);
+        // rescale 1, no clipping (-1): DJL's Optimizer defaults
+        weight.getNDArrayInternal().sgdUpdate(inputs, new NDList(weight), learningRate, weightDecay, 1f, -1f,
+                momentum, true);
     }
 
-    /** The momentum buffer of a parameter, if it has been updated at least once. */
-    public Optional<NDArray> velocity(String parameterId) {
-        return Optional.ofNullable(velocities.get(parameterId));
+    /** The primary's momentum buffer of a parameter, if it has been updated at least once. */
+    public Optional<NDArray> velocity(String name) {
+        Group group = byName.get(name);
+        return group == null ? Optional.empty() : Optional.ofNullable(group.velocities[0]);
     }
 
-    /** Restores a parameter's momentum buffer (a copy of {@code velocity} is kept). */
-    public void restoreVelocity(String parameterId, NDArray velocity) {
-        NDArray previous = velocities.put(parameterId, detached(velocity.duplicate()));
-        if (previous != null) {
-            previous.close();
+    /** Restores a parameter's momentum buffer on every replica (copies of {@code values}). */
+    void restoreVelocity(String name, float[] values, Shape shape) {
+        Group group = byName.get(name);
+        if (group == null) {
+            return;
+        }
+        for (int i = 0; i < group.weights.size(); i++) {
+            NDArray weight = group.weights.get(i);
+            if (group.velocities[i] != null) {
+                group.velocities[i].close();
+            }
+            // In the weight's manager: momentum lives as long as the network, not as long as a step.
+            group.velocities[i] = weight.getManager().create(values, shape);
         }
     }
 
-    @Override
-    public void close() {
-        velocities.values().forEach(NDArray::close);
-        velocities.clear();
-    }
-
-    // Momentum lives as long as the optimizer, not as long as the manager of the step that created it.
-    private static NDArray detached(NDArray array) {
-        array.detach();
-        return array;
-    }
-
-    private static final class Builder extends OptimizerBuilder<Builder> {
-        @Override
-        protected Builder self() {
-            return this;
-        }
+    /** A trained parameter across the replicas. */
+    private record Group(String name, float learningRate, List<NDArray> weights, NDArray[] velocities) {
     }
 }

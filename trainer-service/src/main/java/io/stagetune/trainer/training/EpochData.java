@@ -3,7 +3,6 @@ package io.stagetune.trainer.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.Trainer;
 
 import java.util.Random;
 
@@ -17,11 +16,14 @@ interface EpochData extends AutoCloseable {
 
     int validationSize();
 
-    /** Training batch of examples {@code order[from..to)}; {@code random} drives augmentation. */
-    NDList trainingBatch(NDManager manager, int[] order, int from, int to, Random random);
+    /** Whether training steps may be split across replicas on several devices. */
+    boolean dataParallel();
 
-    /** Logits of a training batch's inputs, recorded for the gradient. */
-    NDArray trainingLogits(Trainer trainer, NDArray inputs);
+    /** Training batch of examples {@code order[from..to)}; {@code random} drives augmentation. */
+    TrainingBatch trainingBatch(int[] order, int from, int to, Random random);
+
+    /** Logits of a training batch's inputs through {@code replica}, recorded for the gradient. */
+    NDArray trainingLogits(StageModel replica, NDArray inputs);
 
     NDList validationBatch(NDManager manager, int[] order, int from, int to);
 

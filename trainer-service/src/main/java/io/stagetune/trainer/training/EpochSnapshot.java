@@ -50,7 +50,7 @@ public final class EpochSnapshot {
         new ModelWeights(model.backboneTorchScript(), model.headWeights()).writeTo(directory.resolve(CURRENT));
         best.writeTo(directory.resolve(BEST));
         Map<String, Safetensors.Tensor> momentum = new LinkedHashMap<>();
-        namedParameters(model).forEach((name, parameter) -> optimizer.velocity(parameter.getId())
+        namedParameters(model).forEach((name, parameter) -> optimizer.velocity(name)
                 .ifPresent(velocity -> momentum.put(name, tensor(velocity))));
         Safetensors.write(directory.resolve(OPTIMIZER_FILE), momentum, Map.of());
         progress.write(directory);

@@ -25,21 +25,29 @@ final class FeatureCache implements AutoCloseable {
         this.labels = labels;
     }
 
-    static FeatureCache compute(StageModel model, LabelledImageSource source, int batchSize, NDManager parent) {
-        NDManager manager = parent.newSubManager();
-        BatchAssembler assembler = new BatchAssembler(source, batchSize);
+    /** Features of every image of {@code source}, in a sub-manager of the model's (its device). */
+    static FeatureCache compute(StageModel model, LabelledImageSource source, int batchSize) {
+        NDManager manager = model.model().getNDManager().newSubManager();
         int[] order = BatchAssembler.identity(source.size());
         List<NDArray> featureBatches = new ArrayList<>();
         List<NDArray> labelBatches = new ArrayList<>();
-        for (int from = 0; from < order.length; from += batchSize) {
-            try (NDManager step = manager.newSubManager()) {
-                NDList batch = assembler.assemble(step, order, from, Math.min(from + batchSize, order.length), null);
-                NDArray embedded = model.embed(batch.get(0));
-                embedded.attach(manager);
-                batch.get(1).attach(manager);
-                featureBatches.add(embedded);
-                labelBatches.add(batch.get(1));
+        // Decoding batch k+1 overlaps the backbone's work on batch k.
+        try (PrefetchingBatchAssembler assembler = new PrefetchingBatchAssembler(source, batchSize)) {
+            for (int from = 0; from < order.length; from += batchSize) {
+                try (NDManager step = manager.newSubManager()) {
+                    TrainingBatch prepared = assembler.assemble(order, from, Math.min(from + batchSize, order.length),
+                            null);
+                    NDList batch = prepared.slice(step, 0, prepared.size());
+                    NDArray embedded = model.embed(batch.get(0));
+                    embedded.attach(manager);
+                    batch.get(1).attach(manager);
+                    featureBatches.add(embedded);
+                    labelBatches.add(batch.get(1));
+                }
             }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
         }
         NDArray features = NDArrays.concat(new NDList(featureBatches));
         NDArray labels = NDArrays.concat(new NDList(labelBatches));

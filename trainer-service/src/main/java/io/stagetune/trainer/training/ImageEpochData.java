@@ -3,7 +3,7 @@ package io.stagetune.trainer.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.Trainer;
+import ai.djl.training.ParameterStore;
 
 import java.util.Random;
 
@@ -35,13 +35,20 @@ final class ImageEpochData implements EpochData {
     }
 
     @Override
-    public NDList trainingBatch(NDManager manager, int[] order, int from, int to, Random random) {
-        return trainingAssembler.assemble(manager, order, from, to, random);
+    public boolean dataParallel() {
+        return true;
     }
 
     @Override
-    public NDArray trainingLogits(Trainer trainer, NDArray inputs) {
-        return trainer.forward(new NDList(inputs)).singletonOrThrow();
+    public TrainingBatch trainingBatch(int[] order, int from, int to, Random random) {
+        return trainingAssembler.assemble(order, from, to, random);
+    }
+
+    @Override
+    public NDArray trainingLogits(StageModel replica, NDArray inputs) {
+        // A store without copies hands each block its own arrays, so gradients land on the replica's parameters.
+        return replica.model().getBlock().forward(new ParameterStore(inputs.getManager(), false), new NDList(inputs),
+                true).singletonOrThrow();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.stagetune.trainer.training;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -13,10 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Training batches with prefetch: while the engine trains on batch k, a background thread decodes and augments
- * batch k+1 into a second buffer, so the model does not wait for preprocessing. Each batch's augmentation comes
- * from its own seed, drawn in batch order from the epoch's random on the caller's thread, so results do not
- * depend on thread timing.
+ * Batches with prefetch: while the engine works on batch k, a background thread decodes (and augments) batch k+1
+ * into a second buffer, so the model does not wait for preprocessing. Each training batch's augmentation comes from
+ * its own seed, drawn in batch order from the epoch's random on the caller's thread, so results do not depend on
+ * thread timing. A batch stays valid until the next call to {@link #assemble}.
  */
 final class PrefetchingBatchAssembler implements AutoCloseable {
 
@@ -31,8 +30,7 @@ final class PrefetchingBatchAssembler implements AutoCloseable {
     PrefetchingBatchAssembler(LabelledImageSource source, int batchSize) {
         this.source = source;
         this.batchSize = batchSize;
-        this.buffers = new Buffers[]{new Buffers(batchSize, source.shape().floats()),
-                new Buffers(batchSize, source.shape().floats())};
+        this.buffers = new Buffers[]{new Buffers(batchSize, source.shape()), new Buffers(batchSize, source.shape())};
         this.filler = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "batch-prefetch");
             thread.setDaemon(true);
@@ -40,38 +38,41 @@ final class PrefetchingBatchAssembler implements AutoCloseable {
         });
     }
 
-    /** The augmented batch {@code order[from..to)}; starts preparing the one after it. */
-    NDList assemble(NDManager manager, int[] order, int from, int to, Random random) {
+    /**
+     * The batch {@code order[from..to)}, augmented by the train transform with seeds drawn from {@code random}, or
+     * with the eval transform when {@code random} is null; starts preparing the one after it.
+     */
+    TrainingBatch assemble(int[] order, int from, int to, Random random) {
         Buffers filled;
         if (next != null && nextOrder == order && nextFrom == from) {
             filled = await(next);
         } else {
             cancelPending();
-            filled = fill(buffers[0], order, from, to, random.nextLong());
+            filled = fill(buffers[0], order, from, to, random == null ? null : random.nextLong());
         }
         next = null;
         if (to < order.length) {
-            long seed = random.nextLong();
+            Long seed = random == null ? null : random.nextLong();
             int nextTo = Math.min(to + batchSize, order.length);
             Buffers target = filled == buffers[0] ? buffers[1] : buffers[0];
             nextOrder = order;
             nextFrom = to;
             next = filler.submit(() -> fill(target, order, to, nextTo, seed));
         }
-        // create() copies into engine memory, so the buffer may be refilled as soon as this returns.
-        NDArray images = manager.create(FloatBuffer.wrap(filled.pixels, 0, filled.count * source.shape().floats()),
-                StageModel.batchShape(source.shape(), filled.count));
-        return new NDList(images, manager.create(FloatBuffer.wrap(filled.labels, 0, filled.count),
-                new Shape(filled.count)));
+        return filled;
     }
 
-    private Buffers fill(Buffers target, int[] order, int from, int to, long seed) {
-        Random augmentation = new Random(seed);
+    private Buffers fill(Buffers target, int[] order, int from, int to, Long seed) {
+        Random augmentation = seed == null ? null : new Random(seed);
         int floats = source.shape().floats();
         target.count = to - from;
         for (int i = 0; i < target.count; i++) {
             int index = order[from + i];
-            source.fillForTraining(index, target.pixels, i * floats, augmentation);
+            if (augmentation == null) {
+                source.fillForEvaluation(index, target.pixels, i * floats);
+            } else {
+                source.fillForTraining(index, target.pixels, i * floats, augmentation);
+            }
             target.labels[i] = source.label(index);
         }
         return target;
@@ -108,14 +109,32 @@ final class PrefetchingBatchAssembler implements AutoCloseable {
         filler.shutdownNow();
     }
 
-    private static final class Buffers {
+    /** A batch in host memory: float CHW pixels and label indices. */
+    private static final class Buffers implements TrainingBatch {
+        final ImageShape shape;
         final float[] pixels;
         final float[] labels;
         int count;
 
-        Buffers(int batchSize, int floats) {
-            this.pixels = new float[batchSize * floats];
+        Buffers(int batchSize, ImageShape shape) {
+            this.shape = shape;
+            this.pixels = new float[batchSize * shape.floats()];
             this.labels = new float[batchSize];
+        }
+
+        @Override
+        public int size() {
+            return count;
+        }
+
+        @Override
+        public NDList slice(NDManager manager, int from, int to) {
+            int floats = shape.floats();
+            // create() copies (to the manager's device), so the buffer may be refilled once the step is done.
+            return new NDList(
+                    manager.create(FloatBuffer.wrap(pixels, from * floats, (to - from) * floats),
+                            StageModel.batchShape(shape, to - from)),
+                    manager.create(FloatBuffer.wrap(labels, from, to - from), new Shape(to - from)));
         }
     }
 }

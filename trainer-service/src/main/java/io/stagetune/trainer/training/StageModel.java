@@ -2,6 +2,7 @@ package io.stagetune.trainer.training;
 
 import io.stagetune.common.checkpoint.HeadWeights;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -55,10 +56,17 @@ public final class StageModel implements AutoCloseable {
      */
     public static StageModel load(Path backboneFile, ImageShape inputShape, List<String> labels, HeadWeights parentHead)
             throws IOException {
+        return load(backboneFile, inputShape, labels, parentHead, null);
+    }
+
+    /** As {@link #load(Path, ImageShape, List, HeadWeights)}, on {@code device} (null: the engine's default). */
+    public static StageModel load(Path backboneFile, ImageShape inputShape, List<String> labels, HeadWeights parentHead,
+                                  Device device) throws IOException {
         if (!Files.isRegularFile(backboneFile)) {
             throw new IOException("backbone " + backboneFile + " not found");
         }
-        Model model = Model.newInstance("stage", "PyTorch");
+        Model model = device == null ? Model.newInstance("stage", "PyTorch")
+                : Model.newInstance("stage", device, "PyTorch");
         try {
             // Loaded through the engine rather than Model.load: a loaded PtModel unfreezes every parameter when a
             // trainer is created, which would undo the stage's freezing.
@@ -83,6 +91,11 @@ public final class StageModel implements AutoCloseable {
 
     public Model model() {
         return model;
+    }
+
+    /** The device the network's parameters live on. */
+    public Device device() {
+        return model.getNDManager().getDevice();
     }
 
     public Linear head() {
@@ -165,6 +178,21 @@ public final class StageModel implements AutoCloseable {
         }
         headParameters().get("weight").getArray().set(FloatBuffer.wrap(weights.weight()));
         headParameters().get("bias").getArray().set(FloatBuffer.wrap(weights.bias()));
+    }
+
+    /**
+     * Overwrites every parameter with {@code source}'s (same backbone architecture and labels), through host memory:
+     * meant for making a replica, not for every step.
+     */
+    void copyParametersFrom(StageModel source) {
+        Map<String, Parameter> from = EpochSnapshot.namedParameters(source);
+        EpochSnapshot.namedParameters(this).forEach((name, parameter) -> {
+            Parameter original = from.get(name);
+            if (original == null) {
+                throw new IllegalArgumentException("parameter " + name + " is missing from the source network");
+            }
+            parameter.getArray().set(FloatBuffer.wrap(original.getArray().toFloatArray()));
+        });
     }
 
     // The label set grows between runs: known labels keep what the parent learnt, new ones start fresh.

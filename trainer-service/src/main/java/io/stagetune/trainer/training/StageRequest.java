@@ -2,6 +2,9 @@ package io.stagetune.trainer.training;
 
 import io.stagetune.common.events.Stage;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -18,12 +21,16 @@ import java.util.Objects;
  * @param training        training images (augmented by the source's train transform)
  * @param validation      validation images (eval transform), for early stopping and the best epoch
  * @param resumeFrom      an epoch checkpoint written by {@link EpochSnapshot#saveTo} to resume from, or null
+ * @param devices         where to train: one device, or several for data-parallel training (the first one holds the
+ *                        network that is validated and saved); empty means the engine's default device
  */
 public record StageRequest(Stage stage, Path backbone, Path parentHead, List<String> labels,
                            StageHyperparameters hyperparameters, LabelledImageSource training,
-                           LabelledImageSource validation, Path resumeFrom) {
+                           LabelledImageSource validation, Path resumeFrom, List<Device> devices) {
 
     public StageRequest {
+        devices = devices == null || devices.isEmpty() ? List.of(Engine.getEngine("PyTorch").defaultDevice())
+                : List.copyOf(devices);
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(backbone, "backbone");
         Objects.requireNonNull(hyperparameters, "hyperparameters");
@@ -44,19 +51,27 @@ public record StageRequest(Stage stage, Path backbone, Path parentHead, List<Str
     public static StageRequest of(Stage stage, Path backbone, List<String> labels, LabelledImageSource training,
                                   LabelledImageSource validation) {
         return new StageRequest(stage, backbone, null, labels, StageHyperparameters.forStage(stage), training,
-                validation, null);
+                validation, null, List.of());
     }
 
     public StageRequest withParentHead(Path head) {
-        return new StageRequest(stage, backbone, head, labels, hyperparameters, training, validation, resumeFrom);
+        return new StageRequest(stage, backbone, head, labels, hyperparameters, training, validation, resumeFrom,
+                devices);
     }
 
     public StageRequest withHyperparameters(StageHyperparameters values) {
-        return new StageRequest(stage, backbone, parentHead, labels, values, training, validation, resumeFrom);
+        return new StageRequest(stage, backbone, parentHead, labels, values, training, validation, resumeFrom,
+                devices);
     }
 
     public StageRequest resumingFrom(Path epochCheckpoint) {
         return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
-                epochCheckpoint);
+                epochCheckpoint, devices);
+    }
+
+    /** Trains on {@code where}: several devices train data-parallel. */
+    public StageRequest onDevices(List<Device> where) {
+        return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
+                resumeFrom, where);
     }
 }

@@ -3,6 +3,7 @@ package io.stagetune.trainer.training;
 import io.stagetune.common.checkpoint.HeadWeights;
 import io.stagetune.common.checkpoint.Safetensors;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -11,14 +12,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.tracker.FixedPerVarTracker;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -26,8 +25,15 @@ import java.util.Random;
  * Trains one stage of the fine-tuning recipe: freezes the backbone except the stage's prefixes, trains with SGD
  * and discriminative learning rates, validates after every epoch, keeps the best epoch's weights and stops early
  * when validation accuracy stops improving. Plain Java: no messaging, no storage.
+ *
+ * <p>On several devices ({@link StageRequest#devices()}) it trains data-parallel: a replica of the network per
+ * device, each step's batch split between them, gradients summed and the same update applied to all
+ * ({@link Replicas}). The first device's network is the one that is validated and saved. Epochs over cached
+ * features train on the first device alone.
  */
 public final class StageTrainer {
+
+    private static final Loss LOSS = Loss.softmaxCrossEntropyLoss();
 
     /** Trains {@code request}'s stage (or resumes it) and returns the best epoch's weights. */
     public StageResult train(StageRequest request, EpochListener listener) throws IOException {
@@ -35,11 +41,17 @@ public final class StageTrainer {
         // profiled (gradients, the last batch's size): measured 30 s instead of 0.6 s for two tiny epochs. The
         // switch is per thread, so it is turned off for this thread's training only (after the engine has loaded
         // the native library).
+        // Grad mode is per thread as well, and on by default on a new thread (a pool's thread may come from
+        // anywhere): it is off for the whole stage, and only a training step records (Autograd). Validation and
+        // feature extraction must not record, or saving their inference-mode outputs for a backward pass fails.
         Engine.getEngine("PyTorch");
         JniUtils.setGraphExecutorOptimize(false);
+        boolean recording = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try {
             return trainWithoutGraphOptimizer(request, listener);
         } finally {
+            JniUtils.setGradMode(recording);
             JniUtils.setGraphExecutorOptimize(true);
         }
     }
@@ -48,26 +60,26 @@ public final class StageTrainer {
         StageHyperparameters hyperparameters = request.hyperparameters();
         Engine.getInstance().setRandomSeed((int) hyperparameters.seed());
         StartingPoint start = StartingPoint.of(request);
+        List<Device> devices = request.devices();
         try (StageModel model = StageModel.load(start.backbone(), request.training().shape(), request.labels(),
-                start.head())) {
+                start.head(), devices.get(0))) {
             applyTrainability(model, hyperparameters);
-            try (DiscriminativeSgd optimizer = new DiscriminativeSgd(learningRates(model, hyperparameters),
-                    hyperparameters.momentum(), hyperparameters.weightDecay());
-                 Trainer trainer = model.model().newTrainer(
-                         new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer))) {
-                trainer.initialize(StageModel.batchShape(request.training().shape(), 1));
+            try (EpochData data = epochData(model, request);
+                 Replicas replicas = Replicas.of(model, data.dataParallel() ? devices : devices.subList(0, 1),
+                         start.backbone(), replica -> applyTrainability(replica, hyperparameters))) {
+                DiscriminativeSgd optimizer = new DiscriminativeSgd(replicas.models(),
+                        learningRates(model, hyperparameters), hyperparameters.momentum(),
+                        hyperparameters.weightDecay());
                 if (request.resumeFrom() != null) {
-                    restoreMomentum(request.resumeFrom(), model, optimizer, trainer.getManager());
+                    restoreMomentum(request.resumeFrom(), optimizer);
                 }
-                try (EpochData data = epochData(model, request, trainer.getManager())) {
-                    return runEpochs(request, model, optimizer, trainer, data, start, listener);
-                }
+                return runEpochs(request, model, optimizer, replicas, data, start, listener);
             }
         }
     }
 
     private StageResult runEpochs(StageRequest request, StageModel model, DiscriminativeSgd optimizer,
-                                  Trainer trainer, EpochData data, StartingPoint start, EpochListener listener)
+                                  Replicas replicas, EpochData data, StartingPoint start, EpochListener listener)
             throws IOException {
         StageHyperparameters hyperparameters = request.hyperparameters();
         EpochProgress progress = start.progress();
@@ -80,8 +92,8 @@ public final class StageTrainer {
             optimizer.setLearningRateScale(hyperparameters.learningRateScale(epoch));
             // Seeded per epoch, so a resumed stage shuffles and augments exactly as an uninterrupted one.
             Random random = new Random(hyperparameters.seed() * 1_000_003L + epoch);
-            TrainingTotals totals = trainEpoch(trainer, data, hyperparameters.batchSize(), random);
-            double valAccuracy = validate(trainer.getManager(), data, hyperparameters.batchSize());
+            TrainingTotals totals = trainEpoch(replicas, optimizer, data, hyperparameters.batchSize(), random);
+            double valAccuracy = validate(model.model().getNDManager(), data, hyperparameters.batchSize());
             boolean better = valAccuracy > progress.bestValAccuracy();
             EpochReport report = new EpochReport(epoch, totals.meanLoss(), totals.accuracy(), valAccuracy,
                     totals.imagesPerSecond(), (System.nanoTime() - began) / 1_000_000, better);
@@ -98,22 +110,26 @@ public final class StageTrainer {
         return new StageResult(request.stage(), best, progress, hyperparameters);
     }
 
-    private static TrainingTotals trainEpoch(Trainer trainer, EpochData data, int batchSize, Random random) {
+    static TrainingTotals trainEpoch(Replicas replicas, DiscriminativeSgd optimizer, EpochData data, int batchSize,
+                                     Random random) {
         int[] order = BatchAssembler.shuffled(data.trainingSize(), random);
         TrainingTotals totals = new TrainingTotals();
         long began = System.nanoTime();
         for (int from = 0; from < order.length; from += batchSize) {
             int to = Math.min(from + batchSize, order.length);
-            try (NDManager step = trainer.getManager().newSubManager()) {
-                NDList batch = data.trainingBatch(step, order, from, to, random);
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray logits = data.trainingLogits(trainer, batch.get(0));
-                    NDArray loss = trainer.getLoss().evaluate(new NDList(batch.get(1)), new NDList(logits));
-                    collector.backward(loss);
-                    totals.add(loss.getFloat(), correct(logits, batch.get(1)), to - from);
+            TrainingBatch batch = data.trainingBatch(order, from, to, random);
+            Replicas.ShardTotals step = replicas.forwardBackward(batch, (replica, shard, share) -> {
+                try (Autograd autograd = Autograd.record()) {
+                    NDArray logits = data.trainingLogits(replica, shard.get(0));
+                    NDArray loss = LOSS.evaluate(new NDList(shard.get(1)), new NDList(logits));
+                    // Each shard's mean loss weighted by its share: the gradients add up to the whole batch's.
+                    autograd.backward(share == 1f ? loss : loss.mul(share));
+                    return new Replicas.ShardTotals((double) loss.getFloat() * shard.get(1).size(),
+                            correct(logits, shard.get(1)));
                 }
-                trainer.step();
-            }
+            });
+            optimizer.step();
+            totals.add(step.lossSum(), step.correct(), to - from);
         }
         totals.finish(System.nanoTime() - began);
         return totals;
@@ -136,11 +152,11 @@ public final class StageTrainer {
                 .sum().getLong();
     }
 
-    private static EpochData epochData(StageModel model, StageRequest request, NDManager manager) {
+    private static EpochData epochData(StageModel model, StageRequest request) {
         StageHyperparameters hyperparameters = request.hyperparameters();
         if (hyperparameters.usesFeatureCache()) {
             return CachedFeatureEpochData.compute(model, request.training(), request.validation(),
-                    hyperparameters.batchSize(), manager);
+                    hyperparameters.batchSize());
         }
         return new ImageEpochData(model, request.training(), request.validation(), hyperparameters.batchSize());
     }
@@ -156,12 +172,14 @@ public final class StageTrainer {
         model.headParameters().values().forEach(parameter -> parameter.freeze(false));
     }
 
-    private static FixedPerVarTracker learningRates(StageModel model, StageHyperparameters hyperparameters) {
-        FixedPerVarTracker.Builder rates = FixedPerVarTracker.builder()
-                .setDefaultValue(hyperparameters.headLearningRate());
-        model.backboneParameters().forEach((name, parameter) -> rates.put(parameter.getId(),
+    /** Learning rate by checkpoint name: the head's, the backbone's for unfrozen parameters, 0 for the rest. */
+    private static Map<String, Float> learningRates(StageModel model, StageHyperparameters hyperparameters) {
+        Map<String, Float> rates = new HashMap<>();
+        model.backboneParameters().forEach((name, parameter) -> rates.put(EpochSnapshot.BACKBONE_PREFIX + name,
                 hyperparameters.trains(name) ? hyperparameters.backboneLearningRate() : 0f));
-        return rates.build();
+        model.headParameters().keySet().forEach(name -> rates.put(EpochSnapshot.HEAD_PREFIX + name,
+                hyperparameters.headLearningRate()));
+        return rates;
     }
 
     private static boolean adaptsStatistics(Parameter parameter, StageHyperparameters hyperparameters) {
@@ -172,19 +190,9 @@ public final class StageTrainer {
         return hyperparameters.trainablePrefixes().isEmpty() && hyperparameters.batchNorm() == BatchNormPolicy.FROZEN;
     }
 
-    private static void restoreMomentum(Path checkpoint, StageModel model, DiscriminativeSgd optimizer,
-                                        NDManager manager) throws IOException {
-        Map<String, Safetensors.Tensor> momentum =
-                Safetensors.read(checkpoint.resolve(EpochSnapshot.OPTIMIZER_FILE)).tensors();
-        EpochSnapshot.namedParameters(model).forEach((name, parameter) -> {
-            Safetensors.Tensor velocity = momentum.get(name);
-            if (velocity != null) {
-                try (NDArray array = manager.create(velocity.values(),
-                        new Shape(velocity.shape()))) {
-                    optimizer.restoreVelocity(parameter.getId(), array);
-                }
-            }
-        });
+    private static void restoreMomentum(Path checkpoint, DiscriminativeSgd optimizer) throws IOException {
+        Safetensors.read(checkpoint.resolve(EpochSnapshot.OPTIMIZER_FILE)).tensors().forEach((name, velocity) ->
+                optimizer.restoreVelocity(name, velocity.values(), new Shape(velocity.shape())));
     }
 
     /** Where a stage starts: from its inputs, or from an epoch checkpoint when it resumes. */
@@ -205,14 +213,14 @@ public final class StageTrainer {
     }
 
     /** Running sums of a training phase. */
-    private static final class TrainingTotals {
+    static final class TrainingTotals {
         private double lossSum;
         private long correct;
         private long images;
         private long nanos;
 
-        void add(float meanLoss, long batchCorrect, int batchImages) {
-            lossSum += (double) meanLoss * batchImages;
+        void add(double batchLossSum, long batchCorrect, int batchImages) {
+            lossSum += batchLossSum;
             correct += batchCorrect;
             images += batchImages;
         }

@@ -45,10 +45,12 @@ public class StageExecutor {
     private final DatasetManifests manifests;
     private final ImageCache cache;
     private final Path workRoot;
+    private final WorkerDevices devices;
 
     public StageExecutor(CheckpointStore checkpoints, DatasetManifests manifests, ObjectStore store,
-                         TrainerConfig config) {
+                         TrainerConfig config, WorkerDevices devices) {
         this.checkpoints = checkpoints;
+        this.devices = devices;
         this.manifests = manifests;
         Path root = Path.of(config.worker().cacheDir());
         this.cache = new ImageCache(store, root.resolve("images"), config.worker().downloadParallelism());
@@ -150,7 +152,7 @@ public class StageExecutor {
                     + " validation images of the labels " + labels + "; both are needed");
         }
         return new StageRequest(command.stage(), backbone, head, labels, settings.hyperparameters(), training,
-                validation, null);
+                validation, null, devices.devices());
     }
 
     /** The split's entries of labels the model knows (a later stage cannot learn labels its parent lacks). */
