@@ -24,11 +24,12 @@ final class CachedFeatureEpochData implements EpochData {
     }
 
     static CachedFeatureEpochData compute(StageModel model, LabelledImageSource training,
-                                          LabelledImageSource validation, int batchSize) {
-        FeatureCache trainingFeatures = FeatureCache.compute(model, training, batchSize);
+                                          LabelledImageSource validation, int batchSize,
+                                          FeatureStore.Namespace store) {
+        FeatureCache trainingFeatures = FeatureCache.compute(model, training, batchSize, store);
         try {
             return new CachedFeatureEpochData(model, trainingFeatures,
-                    FeatureCache.compute(model, validation, batchSize));
+                    FeatureCache.compute(model, validation, batchSize, store));
         } catch (RuntimeException e) {
             trainingFeatures.close();
             throw e;

@@ -4,14 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A frozen backbone's features of every image of a source, computed once with the eval transform in inference
  * mode. When the backbone does not train, the head sees the same features every epoch, so recomputing them (the
- * expensive part of a step) each epoch is wasted work; the price is that the head sees no augmentation.
+ * expensive part of a step) each epoch is wasted work; the price is that the head sees no augmentation. A
+ * {@link FeatureStore} keeps them for later stages and runs from the same backbone.
  */
 final class FeatureCache implements AutoCloseable {
 
@@ -25,35 +28,75 @@ final class FeatureCache implements AutoCloseable {
         this.labels = labels;
     }
 
-    /** Features of every image of {@code source}, in a sub-manager of the model's (its device). */
-    static FeatureCache compute(StageModel model, LabelledImageSource source, int batchSize) {
+    /**
+     * Features of every image of {@code source}, in a sub-manager of the model's (its device). With a
+     * {@code store}, and content keys from the source, features found there are reused and the others computed and
+     * added to it.
+     */
+    static FeatureCache compute(StageModel model, LabelledImageSource source, int batchSize,
+                                FeatureStore.Namespace store) {
         NDManager manager = model.model().getNDManager().newSubManager();
-        int[] order = BatchAssembler.identity(source.size());
-        List<NDArray> featureBatches = new ArrayList<>();
-        List<NDArray> labelBatches = new ArrayList<>();
+        try {
+            if (store == null || source.size() == 0 || source.contentKey(0) == null) {
+                List<NDArray> batches = new ArrayList<>();
+                embed(model, source, BatchAssembler.identity(source.size()), batchSize, manager,
+                        (from, embedded) -> {
+                            embedded.attach(manager);
+                            batches.add(embedded);
+                        });
+                NDArray features = NDArrays.concat(new NDList(batches));
+                batches.forEach(NDArray::close);
+                return new FeatureCache(manager, features, labels(source, manager));
+            }
+            int length = model.features();
+            float[] values = new float[source.size() * length];
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 0; i < source.size(); i++) {
+                float[] stored = store.get(source.contentKey(i), length);
+                if (stored == null) {
+                    missing.add(i);
+                } else {
+                    System.arraycopy(stored, 0, values, i * length, length);
+                }
+            }
+            int[] order = missing.stream().mapToInt(Integer::intValue).toArray();
+            embed(model, source, order, batchSize, manager, (from, embedded) -> {
+                float[] batch = embedded.toFloatArray();
+                for (int row = 0; row < batch.length / length; row++) {
+                    int index = order[from + row];
+                    System.arraycopy(batch, row * length, values, index * length, length);
+                    store.put(source.contentKey(index), batch, row * length, length);
+                }
+            });
+            return new FeatureCache(manager, manager.create(values, new Shape(source.size(), length)),
+                    labels(source, manager));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Runs images {@code order} through the backbone in batches, handing each batch's features to {@code sink}. */
+    private static void embed(StageModel model, LabelledImageSource source, int[] order, int batchSize,
+                              NDManager manager, BiConsumer<Integer, NDArray> sink) {
         // Decoding batch k+1 overlaps the backbone's work on batch k.
         try (PrefetchingBatchAssembler assembler = new PrefetchingBatchAssembler(source, batchSize)) {
             for (int from = 0; from < order.length; from += batchSize) {
                 try (NDManager step = manager.newSubManager()) {
                     TrainingBatch prepared = assembler.assemble(order, from, Math.min(from + batchSize, order.length),
                             null);
-                    NDList batch = prepared.slice(step, 0, prepared.size());
-                    NDArray embedded = model.embed(batch.get(0));
-                    embedded.attach(manager);
-                    batch.get(1).attach(manager);
-                    featureBatches.add(embedded);
-                    labelBatches.add(batch.get(1));
+                    sink.accept(from, model.embed(prepared.slice(step, 0, prepared.size()).get(0)));
                 }
             }
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
         }
-        NDArray features = NDArrays.concat(new NDList(featureBatches));
-        NDArray labels = NDArrays.concat(new NDList(labelBatches));
-        featureBatches.forEach(NDArray::close);
-        labelBatches.forEach(NDArray::close);
-        return new FeatureCache(manager, features, labels);
+    }
+
+    private static NDArray labels(LabelledImageSource source, NDManager manager) {
+        float[] labels = new float[source.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = source.label(i);
+        }
+        return manager.create(labels);
     }
 
     int size() {

@@ -25,4 +25,20 @@ public interface LabelledImageSource {
 
     /** Writes image {@code index} with the train transform (augmentation drawn from {@code random}). */
     void fillForTraining(int index, float[] target, int offset, Random random);
+
+    /**
+     * A stable identity of image {@code index}'s content (its sha256), for caches that outlive a stage, or null when
+     * the source has none.
+     */
+    default String contentKey(int index) {
+        return null;
+    }
+
+    /**
+     * Identifies the eval transform: two images with the same content key written by sources with the same id have
+     * the same eval pixels. Null when the source has none.
+     */
+    default String evalTransformId() {
+        return null;
+    }
 }

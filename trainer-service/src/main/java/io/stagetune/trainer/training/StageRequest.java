@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param resumeFrom      an epoch checkpoint written by {@link EpochSnapshot#saveTo} to resume from, or null
  * @param devices         where to train: one device, or several for data-parallel training (the first one holds the
  *                        network that is validated and saved); empty means the engine's default device
+ * @param featureStore    where frozen-backbone features outlive the stage (HEAD with the feature cache), or null
  */
 public record StageRequest(Stage stage, Path backbone, Path parentHead, List<String> labels,
                            StageHyperparameters hyperparameters, LabelledImageSource training,
-                           LabelledImageSource validation, Path resumeFrom, List<Device> devices) {
+                           LabelledImageSource validation, Path resumeFrom, List<Device> devices,
+                           FeatureStore featureStore) {
 
     public StageRequest {
         devices = devices == null || devices.isEmpty() ? List.of(Engine.getEngine("PyTorch").defaultDevice())
@@ -51,27 +53,33 @@ public record StageRequest(Stage stage, Path backbone, Path parentHead, List<Str
     public static StageRequest of(Stage stage, Path backbone, List<String> labels, LabelledImageSource training,
                                   LabelledImageSource validation) {
         return new StageRequest(stage, backbone, null, labels, StageHyperparameters.forStage(stage), training,
-                validation, null, List.of());
+                validation, null, List.of(), null);
     }
 
     public StageRequest withParentHead(Path head) {
         return new StageRequest(stage, backbone, head, labels, hyperparameters, training, validation, resumeFrom,
-                devices);
+                devices, featureStore);
     }
 
     public StageRequest withHyperparameters(StageHyperparameters values) {
         return new StageRequest(stage, backbone, parentHead, labels, values, training, validation, resumeFrom,
-                devices);
+                devices, featureStore);
     }
 
     public StageRequest resumingFrom(Path epochCheckpoint) {
         return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
-                epochCheckpoint, devices);
+                epochCheckpoint, devices, featureStore);
     }
 
     /** Trains on {@code where}: several devices train data-parallel. */
     public StageRequest onDevices(List<Device> where) {
         return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
-                resumeFrom, where);
+                resumeFrom, where, featureStore);
+    }
+
+    /** Keeps HEAD's frozen-backbone features in {@code store} for later stages and runs. */
+    public StageRequest withFeatureStore(FeatureStore store) {
+        return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
+                resumeFrom, devices, store);
     }
 }

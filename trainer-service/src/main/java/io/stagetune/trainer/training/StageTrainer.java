@@ -64,7 +64,7 @@ public final class StageTrainer {
         try (StageModel model = StageModel.load(start.backbone(), request.training().shape(), request.labels(),
                 start.head(), devices.get(0))) {
             applyTrainability(model, hyperparameters);
-            try (EpochData data = epochData(model, request);
+            try (EpochData data = epochData(model, request, request.backbone());
                  Replicas replicas = Replicas.of(model, data.dataParallel() ? devices : devices.subList(0, 1),
                          start.backbone(), replica -> applyTrainability(replica, hyperparameters))) {
                 DiscriminativeSgd optimizer = new DiscriminativeSgd(replicas.models(),
@@ -152,13 +152,23 @@ public final class StageTrainer {
                 .sum().getLong();
     }
 
-    private static EpochData epochData(StageModel model, StageRequest request) {
+    private static EpochData epochData(StageModel model, StageRequest request, Path backbone) throws IOException {
         StageHyperparameters hyperparameters = request.hyperparameters();
         if (hyperparameters.usesFeatureCache()) {
             return CachedFeatureEpochData.compute(model, request.training(), request.validation(),
-                    hyperparameters.batchSize());
+                    hyperparameters.batchSize(), featureStore(request, backbone));
         }
         return new ImageEpochData(model, request.training(), request.validation(), hyperparameters.batchSize());
+    }
+
+    /** Where the stage's features are kept beyond it: when it has a store and its images have keys. */
+    private static FeatureStore.Namespace featureStore(StageRequest request, Path backbone) throws IOException {
+        String transform = request.training().evalTransformId();
+        if (request.featureStore() == null || transform == null
+                || !transform.equals(request.validation().evalTransformId())) {
+            return null;
+        }
+        return request.featureStore().namespace(backbone, transform);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.stagetune.trainer.worker;
 
 import io.stagetune.common.image.Images;
+import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
 import io.stagetune.trainer.training.ImageShape;
 import io.stagetune.trainer.training.LabelledImageSource;
@@ -21,21 +22,30 @@ public final class DecodedImages implements LabelledImageSource {
 
     private final List<BufferedImage> images;
     private final int[] labels;
+    private final List<String> keys;
     private final Preprocessor preprocessor;
     private final ImageShape shape;
 
-    private DecodedImages(List<BufferedImage> images, int[] labels, Preprocessor preprocessor) {
+    private DecodedImages(List<BufferedImage> images, int[] labels, List<String> keys, Preprocessor preprocessor) {
         this.images = images;
         this.labels = labels;
+        this.keys = keys;
         this.preprocessor = preprocessor;
         int crop = preprocessor.preprocessing().crop();
         this.shape = new ImageShape(3, crop, crop);
     }
 
-    /** Decodes the files; {@code labels[i]} is the index of file i's label in the stage's label list. */
-    public static DecodedImages decode(List<Path> files, int[] labels, Preprocessor preprocessor) {
+    /**
+     * Decodes the files; {@code labels[i]} is the index of file i's label in the stage's label list, {@code keys[i]}
+     * its content hash (sha256).
+     */
+    public static DecodedImages decode(List<Path> files, int[] labels, List<String> keys, Preprocessor preprocessor) {
+        if (files.size() != labels.length || files.size() != keys.size()) {
+            throw new IllegalArgumentException(files.size() + " files, " + labels.length + " labels, " + keys.size()
+                    + " keys");
+        }
         List<BufferedImage> images = files.parallelStream().map(DecodedImages::read).toList();
-        return new DecodedImages(images, labels, preprocessor);
+        return new DecodedImages(images, labels, List.copyOf(keys), preprocessor);
     }
 
     private static BufferedImage read(Path file) {
@@ -71,5 +81,17 @@ public final class DecodedImages implements LabelledImageSource {
     @Override
     public void fillForTraining(int index, float[] target, int offset, Random random) {
         preprocessor.trainTransform(images.get(index), random, target, offset);
+    }
+
+    @Override
+    public String contentKey(int index) {
+        return keys.get(index);
+    }
+
+    /** The eval transform is the preprocessing's resize, crop and normalisation. */
+    @Override
+    public String evalTransformId() {
+        Preprocessing p = preprocessor.preprocessing();
+        return "eval resize=" + p.resize() + " crop=" + p.crop() + " mean=" + p.mean() + " std=" + p.std();
     }
 }

@@ -13,6 +13,7 @@ import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.trainer.config.TrainerConfig;
 import io.stagetune.trainer.training.EpochListener;
 import io.stagetune.trainer.training.EpochReport;
+import io.stagetune.trainer.training.FeatureStore;
 import io.stagetune.trainer.training.StageRequest;
 import io.stagetune.trainer.training.StageResult;
 import io.stagetune.trainer.training.StageTrainer;
@@ -46,6 +47,7 @@ public class StageExecutor {
     private final ImageCache cache;
     private final Path workRoot;
     private final WorkerDevices devices;
+    private final FeatureStore features;
 
     public StageExecutor(CheckpointStore checkpoints, DatasetManifests manifests, ObjectStore store,
                          TrainerConfig config, WorkerDevices devices) {
@@ -55,6 +57,7 @@ public class StageExecutor {
         Path root = Path.of(config.worker().cacheDir());
         this.cache = new ImageCache(store, root.resolve("images"), config.worker().downloadParallelism());
         this.workRoot = root.resolve("work");
+        this.features = new FeatureStore(root.resolve("features"));
     }
 
     /** The outcome of a command: the checkpoint and whether this call trained it. */
@@ -116,7 +119,13 @@ public class StageExecutor {
             checkpoints.saveEpoch(command, epochState);
             observer.epochCompleted(command, report, maxEpochs);
         };
+        long hits = features.hits();
+        long misses = features.misses();
         StageResult result = new StageTrainer().train(request, listener);
+        if (features.hits() + features.misses() > hits + misses) {
+            LOG.infof("run %s stage %s: backbone features of %d images reused, %d computed", command.runId(),
+                    command.stage(), features.hits() - hits, features.misses() - misses);
+        }
         Path output = work.resolve("output");
         result.writeTo(output);
         CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, command.model(),
@@ -152,7 +161,7 @@ public class StageExecutor {
                     + " validation images of the labels " + labels + "; both are needed");
         }
         return new StageRequest(command.stage(), backbone, head, labels, settings.hyperparameters(), training,
-                validation, null, devices.devices());
+                validation, null, devices.devices(), features);
     }
 
     /** The split's entries of labels the model knows (a later stage cannot learn labels its parent lacks). */
@@ -172,7 +181,7 @@ public class StageExecutor {
                                  Preprocessor preprocessor, String bucket) {
         List<Path> files = cache.fetch(bucket, selected);
         int[] labels = selected.stream().mapToInt(entry -> labelIndex.get(entry.label())).toArray();
-        return DecodedImages.decode(files, labels, preprocessor);
+        return DecodedImages.decode(files, labels, selected.stream().map(ManifestEntry::sha256).toList(), preprocessor);
     }
 
     private static void deleteRecursively(Path directory) {
