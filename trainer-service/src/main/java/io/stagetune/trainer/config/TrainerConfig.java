@@ -80,7 +80,10 @@ public interface TrainerConfig {
     }
 
     interface Worker {
-        /** Local folder of the content-addressed image cache (reused across runs) and of epoch checkpoints. */
+        /**
+         * Local folder of the content-addressed image cache and of HEAD's backbone features (both reused across
+         * runs), and of epoch checkpoints.
+         */
         @WithDefault("${java.io.tmpdir}/stagetune-trainer")
         String cacheDir();
 

@@ -3,6 +3,7 @@ package io.stagetune.trainer.training;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * SGD with momentum and one learning rate per parameter (discriminative learning rates), scaled by a step schedule,
@@ -80,20 +82,36 @@ public final class DiscriminativeSgd {
         try {
             Device primary = sum.getDevice();
             for (int i = 1; i < weights.size(); i++) {
-                try (NDArray gradient = weights.get(i).getGradient();
-                     NDArray moved = gradient.toDevice(primary, true)) {
-                    sum.addi(moved);
+                try (NDArray gradient = weights.get(i).getGradient()) {
+                    withCopy(gradient, primary, sum::addi);
                 }
             }
             // Replicas first: the primary's update clears its gradient, which is the sum.
             for (int i = 1; i < weights.size(); i++) {
-                try (NDArray local = sum.toDevice(weights.get(i).getDevice(), true)) {
-                    update(group, i, local, learningRate);
-                }
+                int replica = i;
+                withCopy(sum, weights.get(i).getDevice(), local -> update(group, replica, local, learningRate));
             }
             update(group, 0, sum, learningRate);
         } finally {
             sum.close();
+        }
+    }
+
+    /**
+     * Hands {@code use} a copy of {@code array} on {@code device}, then frees it. A copy to another device gets a
+     * new sub-manager of the array's manager from DJL; it is closed with the copy, or every step would leave one
+     * per parameter behind.
+     */
+    private static void withCopy(NDArray array, Device device, Consumer<NDArray> use) {
+        NDArray copy = array.toDevice(device, true);
+        NDManager manager = copy.getManager();
+        try {
+            use.accept(copy);
+        } finally {
+            copy.close();
+            if (manager != array.getManager()) {
+                manager.close();
+            }
         }
     }
 
