@@ -31,7 +31,20 @@ final class BatchAssembler {
     NDList assemble(NDManager manager, int[] order, int from, int to, Random augmentation) {
         int count = to - from;
         int floats = source.shape().floats();
-        for (int i = 0; i < count; i++) {
+        fill(source, order, from, to, augmentation, pixels, labels);
+        NDArray images = manager.create(FloatBuffer.wrap(pixels, 0, count * floats),
+                StageModel.batchShape(source.shape(), count));
+        return new NDList(images, manager.create(FloatBuffer.wrap(labels, 0, count), new Shape(count)));
+    }
+
+    /**
+     * Writes images {@code order[from..to)} of {@code source} and their labels at the start of {@code pixels} and
+     * {@code labels}: augmented with {@code augmentation} when it is not null, otherwise with the eval transform.
+     */
+    static void fill(LabelledImageSource source, int[] order, int from, int to, Random augmentation, float[] pixels,
+                     float[] labels) {
+        int floats = source.shape().floats();
+        for (int i = 0; i < to - from; i++) {
             int index = order[from + i];
             if (augmentation == null) {
                 source.fillForEvaluation(index, pixels, i * floats);
@@ -40,9 +53,6 @@ final class BatchAssembler {
             }
             labels[i] = source.label(index);
         }
-        NDArray images = manager.create(FloatBuffer.wrap(pixels, 0, count * floats),
-                StageModel.batchShape(source.shape(), count));
-        return new NDList(images, manager.create(FloatBuffer.wrap(labels, 0, count), new Shape(count)));
     }
 
     /** Indices 0..n-1 in order. */

@@ -53,7 +53,7 @@ public final class DiscriminativeSgd {
                 throw new IllegalArgumentException("no learning rate for trained parameter " + name);
             }
             List<NDArray> weights = named.stream().map(parameters -> parameters.get(name).getArray()).toList();
-            Group group = new Group(name, rate, weights, new NDArray[weights.size()]);
+            Group group = new Group(rate, weights, new NDArray[weights.size()]);
             groups.add(group);
             byName.put(name, group);
         });
@@ -152,6 +152,6 @@ public final class DiscriminativeSgd {
     }
 
     /** A trained parameter across the replicas. */
-    private record Group(String name, float learningRate, List<NDArray> weights, NDArray[] velocities) {
+    private record Group(float learningRate, List<NDArray> weights, NDArray[] velocities) {
     }
 }

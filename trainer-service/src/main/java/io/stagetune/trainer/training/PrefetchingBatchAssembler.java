@@ -63,18 +63,9 @@ final class PrefetchingBatchAssembler implements AutoCloseable {
     }
 
     private Buffers fill(Buffers target, int[] order, int from, int to, Long seed) {
-        Random augmentation = seed == null ? null : new Random(seed);
-        int floats = source.shape().floats();
+        BatchAssembler.fill(source, order, from, to, seed == null ? null : new Random(seed), target.pixels,
+                target.labels);
         target.count = to - from;
-        for (int i = 0; i < target.count; i++) {
-            int index = order[from + i];
-            if (augmentation == null) {
-                source.fillForEvaluation(index, target.pixels, i * floats);
-            } else {
-                source.fillForTraining(index, target.pixels, i * floats, augmentation);
-            }
-            target.labels[i] = source.label(index);
-        }
         return target;
     }
 

@@ -93,11 +93,6 @@ public final class StageModel implements AutoCloseable {
         return model;
     }
 
-    /** The device the network's parameters live on. */
-    public Device device() {
-        return model.getNDManager().getDevice();
-    }
-
     public Linear head() {
         return head;
     }
