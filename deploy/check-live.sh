@@ -50,6 +50,8 @@ print(" ".join(str(s.getsockname()[1]) for s in sockets))')
 data="$work/data"
 kafka="localhost:$kafka_port"
 
+# The tiny backbone's 8-channel convolutions need oneDNN's AVX2 kernels on some CPUs (see the parent pom.xml).
+export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"
 echo "== local stack (data in $data)"
 ./pipeline up --data-dir "$data" --kafka-port "$kafka_port" --s3-port "$s3_port" \
   --port "ingest-service=$ingest_port" --port "trainer-service=$trainer_port" \

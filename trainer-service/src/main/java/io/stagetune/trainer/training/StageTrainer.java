@@ -92,7 +92,14 @@ public final class StageTrainer {
             optimizer.setLearningRateScale(hyperparameters.learningRateScale(epoch));
             // Seeded per epoch, so a resumed stage shuffles and augments exactly as an uninterrupted one.
             Random random = new Random(hyperparameters.seed() * 1_000_003L + epoch);
-            TrainingTotals totals = trainEpoch(replicas, optimizer, data, hyperparameters.batchSize(), random);
+            TrainingTotals totals;
+            try {
+                totals = trainEpoch(replicas, optimizer, data, hyperparameters.batchSize(), random);
+            } catch (TrainingDivergedException e) {
+                throw new TrainingDivergedException(request.stage() + " epoch " + epoch + ": " + e.getMessage()
+                        + "; a learning rate too high for the data, or, on a CPU, libtorch's oneDNN kernels "
+                        + "(see TRAINING.md, Troubleshooting)");
+            }
             double valAccuracy = validate(model.model().getNDManager(), data, hyperparameters.batchSize());
             boolean better = valAccuracy > progress.bestValAccuracy();
             EpochReport report = new EpochReport(epoch, totals.meanLoss(), totals.accuracy(), valAccuracy,
@@ -128,6 +135,11 @@ public final class StageTrainer {
                             correct(logits, shard.get(1)));
                 }
             });
+            if (!Double.isFinite(step.lossSum())) {
+                // Checked before the update, so the weights that produced it are not made worse.
+                throw new TrainingDivergedException("the loss of the step on images " + from + ".." + (to - 1)
+                        + " of the epoch's order is " + step.lossSum() / (to - from));
+            }
             optimizer.step();
             totals.add(step.lossSum(), step.correct(), to - from);
         }

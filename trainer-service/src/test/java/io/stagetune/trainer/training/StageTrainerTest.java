@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,6 +63,49 @@ class StageTrainerTest {
         StageRequest uncached = request(Stage.LAYER4, TrainingFixtures.TINY_BACKBONE)
                 .withHyperparameters(TrainingFixtures.fast(Stage.LAYER4, 2));
         assertThat(new StageTrainer().train(uncached, EpochListener.NONE).progress().epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void aStageWhoseLossIsNoLongerFiniteStopsBeforeReportingAnEpoch() {
+        // One training image whose pixels are NaN (as a broken kernel or a corrupt input would make them).
+        LabelledImageSource poisoned = new LabelledImageSource() {
+            @Override
+            public int size() {
+                return train.size();
+            }
+
+            @Override
+            public ImageShape shape() {
+                return train.shape();
+            }
+
+            @Override
+            public int label(int index) {
+                return train.label(index);
+            }
+
+            @Override
+            public void fillForEvaluation(int index, float[] target, int offset) {
+                train.fillForEvaluation(index, target, offset);
+                if (index == 100) {
+                    Arrays.fill(target, offset, offset + shape().floats(), Float.NaN);
+                }
+            }
+
+            @Override
+            public void fillForTraining(int index, float[] target, int offset, Random random) {
+                fillForEvaluation(index, target, offset);
+            }
+        };
+        StageRequest diverging = StageRequest.of(Stage.LAYER4, TrainingFixtures.TINY_BACKBONE, train.labels(),
+                poisoned, validation).withHyperparameters(TrainingFixtures.fast(Stage.LAYER4, 2));
+        List<EpochReport> reported = new ArrayList<>();
+
+        assertThatThrownBy(() -> new StageTrainer().train(diverging, (report, snapshot) -> reported.add(report)))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageMatching("LAYER4 epoch 1: the loss of the step on images \\d+\\.\\.\\d+ of the epoch's "
+                        + "order is NaN; .*");
+        assertThat(reported).isEmpty();
     }
 
     @Test
