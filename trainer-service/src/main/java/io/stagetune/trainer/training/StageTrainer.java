@@ -93,14 +93,15 @@ public final class StageTrainer {
             // Seeded per epoch, so a resumed stage shuffles and augments exactly as an uninterrupted one.
             Random random = new Random(hyperparameters.seed() * 1_000_003L + epoch);
             TrainingTotals totals;
+            double valAccuracy;
             try {
                 totals = trainEpoch(replicas, optimizer, data, hyperparameters.batchSize(), random);
+                valAccuracy = validate(model.model().getNDManager(), data, hyperparameters.batchSize());
             } catch (TrainingDivergedException e) {
                 throw new TrainingDivergedException(request.stage() + " epoch " + epoch + ": " + e.getMessage()
                         + "; a learning rate too high for the data, or, on a CPU, libtorch's oneDNN kernels "
                         + "(see TRAINING.md, Troubleshooting)");
             }
-            double valAccuracy = validate(model.model().getNDManager(), data, hyperparameters.batchSize());
             boolean better = valAccuracy > progress.bestValAccuracy();
             EpochReport report = new EpochReport(epoch, totals.meanLoss(), totals.accuracy(), valAccuracy,
                     totals.imagesPerSecond(), (System.nanoTime() - began) / 1_000_000, better);
@@ -151,9 +152,16 @@ public final class StageTrainer {
         int[] order = BatchAssembler.identity(data.validationSize());
         long correct = 0;
         for (int from = 0; from < order.length; from += batchSize) {
+            int to = Math.min(from + batchSize, order.length);
             try (NDManager step = parent.newSubManager()) {
-                NDList batch = data.validationBatch(step, order, from, Math.min(from + batchSize, order.length));
-                correct += correct(data.validationLogits(batch.get(0)), batch.get(1));
+                NDList batch = data.validationBatch(step, order, from, to);
+                NDArray logits = data.validationLogits(batch.get(0));
+                // A last step whose loss was finite may still have applied non-finite gradients.
+                if (!Float.isFinite(logits.sum().getFloat())) {
+                    throw new TrainingDivergedException("the network's outputs on validation images " + from + ".."
+                            + (to - 1) + " are not finite");
+                }
+                correct += correct(logits, batch.get(1));
             }
         }
         return (double) correct / order.length;

@@ -106,6 +106,15 @@ class StageTrainerTest {
                 .hasMessageMatching("LAYER4 epoch 1: the loss of the step on images \\d+\\.\\.\\d+ of the epoch's "
                         + "order is NaN; .*");
         assertThat(reported).isEmpty();
+
+        // Weights that went bad in an epoch's last update: validation sees outputs that are not finite.
+        StageRequest badWeights = StageRequest.of(Stage.LAYER4, TrainingFixtures.TINY_BACKBONE, train.labels(), train,
+                poisoned).withHyperparameters(TrainingFixtures.fast(Stage.LAYER4, 2));
+        assertThatThrownBy(() -> new StageTrainer().train(badWeights, (report, snapshot) -> reported.add(report)))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageStartingWith("LAYER4 epoch 1: the network's outputs on validation images 96..127 are not "
+                        + "finite; ");
+        assertThat(reported).isEmpty();
     }
 
     @Test
