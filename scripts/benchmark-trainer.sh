@@ -9,6 +9,8 @@
 # batch 32, 2 threads, 3 rounds. Java and Python alternate round by round, so a change in the machine's load
 # affects both sides alike; the ratios at the end are the medians of the rounds' ratios. Needs /usr/bin/python3
 # with torch and torchvision. Maven (through the wrapper) compiles what it needs.
+# Both sides run with the same C allocator, the one the local stack gives the trainer: STAGETUNE_MALLOC=auto
+# (tcmalloc where it is installed, else the system's), system, or a library's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +31,15 @@ fi
 ./mvnw -B -q -pl pipeline-common,trainer-service test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/$work/classpath.txt" >/dev/null
 classpath="trainer-service/target/test-classes:trainer-service/target/classes:$(cat "$work/classpath.txt")"
+malloc=${STAGETUNE_MALLOC:-auto}
+case $malloc in
+  auto) preload=$(ls /usr/lib/*-linux-gnu/libtcmalloc_minimal.so.4 /usr/lib64/libtcmalloc_minimal.so.4 2>/dev/null \
+    | head -n 1 || true) ;;
+  system) preload= ;;
+  *) [[ -f $malloc ]] || { echo "STAGETUNE_MALLOC=$malloc: not auto, system nor a library file" >&2; exit 2; }
+    preload=$malloc ;;
+esac
+export LD_PRELOAD=${preload}
 java_run() {
   java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
@@ -38,6 +49,7 @@ java_run() {
 
 echo "load average: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores (a busy machine slows both sides unevenly)"
 echo "backbone $backbone, $images images ${side}x${side}, batch $batch, $threads threads (training images/s)"
+echo "C allocator of both sides: ${preload:-the system default}"
 printf '%-6s %-8s %10s %10s %8s\n' round stage djl pytorch ratio
 results=$work/rounds.txt
 : >"$results"

@@ -1,5 +1,6 @@
 package io.stagetune.localstack;
 
+import io.stagetune.common.embedded.NativeAllocator;
 import io.stagetune.common.embedded.ServiceProcess;
 
 import io.stagetune.common.Topics;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +109,16 @@ class LocalStackTest {
                         "trainer.models.local.base-backbone", "s3://checkpoints/_backbones/resnet-tiny.pt",
                         "trainer.models.local.plan", "HEAD")));
 
-        try (LocalStack stack = LocalStack.start(settings, line -> { })) {
+        List<String> progress = new ArrayList<>();
+        try (LocalStack stack = LocalStack.start(settings, progress::add)) {
+            // libtorch in the trainer allocates with tcmalloc where it is installed (NativeAllocator).
+            NativeAllocator allocator = NativeAllocator.fromEnvironment();
+            if (allocator.library() != null && System.getenv("LD_PRELOAD") == null) {
+                assertThat(progress).contains("trainer and evaluator: libtorch allocates with " + allocator);
+                Path trainerLog = stack.processes().stream().filter(p -> p.name().equals("trainer-service"))
+                        .findFirst().orElseThrow().log();
+                assertThat(Files.readString(trainerLog)).contains("native allocator tcmalloc");
+            }
             ObjectStore store = new ObjectStore(stack.objectStoreSettings());
             store.ensureBucket("datasets");
             DatasetVersion summary = new DatasetVersion("local", 1, null, Instant.now(),
