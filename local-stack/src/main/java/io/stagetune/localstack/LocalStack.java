@@ -154,9 +154,10 @@ public final class LocalStack implements AutoCloseable {
                                             Consumer<String> progress) throws InterruptedException {
         Map<Service, ServiceProcess> processes = stack.processes;
         try {
-            NativeAllocator allocator = NativeAllocator.fromEnvironment();
-            Map<String, String> preload = allocator.environment(System.getenv());
+            Map<String, String> preload = Map.of();
             if (settings.services().contains(Service.TRAINER) || settings.services().contains(Service.EVALUATOR)) {
+                NativeAllocator allocator = NativeAllocator.fromEnvironment();
+                preload = allocator.environment(System.getenv());
                 progress.accept("trainer and evaluator: " + allocatorNote(allocator, preload));
             }
             for (Service service : Service.values()) {

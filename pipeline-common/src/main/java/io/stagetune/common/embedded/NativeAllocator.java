@@ -1,13 +1,14 @@
 package io.stagetune.common.embedded;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The C memory allocator of a JVM that runs libtorch. On the CPU, libtorch allocates and frees every activation and
@@ -111,18 +112,13 @@ public record NativeAllocator(String name, Path library) {
     }
 
     static String inProcessMaps(Path maps) {
-        List<String> found = new ArrayList<>();
-        try (var lines = Files.lines(maps)) {
-            // The mapped file is the link's target (libtcmalloc_minimal.so.4.5.10), hence the prefix.
-            lines.forEach(line -> LIBRARIES.keySet().forEach(name -> {
-                if (!found.contains(name) && line.contains("/lib" + name)) {
-                    found.add(name);
-                }
-            }));
-        } catch (IOException | SecurityException e) {
+        // The mapped file is the link's target (libtcmalloc_minimal.so.4.5.10), hence the prefix.
+        try (Stream<String> lines = Files.lines(maps)) {
+            return lines.flatMap(line -> LIBRARIES.keySet().stream().filter(name -> line.contains("/lib" + name)))
+                    .findFirst().orElse("system");
+        } catch (IOException | UncheckedIOException | SecurityException e) {
             return "unknown";
         }
-        return found.isEmpty() ? "system" : found.get(0);
     }
 
     @Override
