@@ -218,6 +218,9 @@ public final class LocalStack implements AutoCloseable {
             properties.put("trainer.worker.cache-dir", data.resolve("trainer-cache").toString());
             properties.put("ai.djl.offline", "true");
         }
+        if (service == Service.EVALUATOR) {
+            properties.put("evaluator.cache-dir", data.resolve("evaluator-cache").toString());
+        }
         properties.putAll(settings.properties().getOrDefault(service, Map.of()));
         return properties;
     }

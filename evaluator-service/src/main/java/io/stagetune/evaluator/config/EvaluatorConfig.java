@@ -1,5 +1,6 @@
 package io.stagetune.evaluator.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -14,6 +15,14 @@ public interface EvaluatorConfig {
     /** Local folder of the content-addressed image cache (reused across evaluations) and of checkpoint copies. */
     @WithDefault("${java.io.tmpdir}/stagetune-evaluator")
     String cacheDir();
+
+    /**
+     * Budget of the image cache ({@code 10G}, {@code 500M}; {@code 0} keeps everything). After each evaluation the
+     * images used longest ago are evicted down to 90% of it. Keep it below the volume's size less what a
+     * checkpoint copy and DJL's native libraries take.
+     */
+    @WithDefault("10G")
+    MemorySize cacheMaxSize();
 
     /** Parallel downloads when filling the image cache. */
     @WithDefault("8")

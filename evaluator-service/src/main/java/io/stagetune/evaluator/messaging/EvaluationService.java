@@ -13,6 +13,7 @@ import io.stagetune.common.registry.PromotionView;
 import io.stagetune.common.registry.RegisterVersionRequest;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.common.runtime.ObjectStoreConfig;
+import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.common.storage.ObjectUri;
 import io.stagetune.evaluator.config.EvaluatorConfig;
@@ -66,6 +67,7 @@ public class EvaluationService {
     private final CheckpointEvaluator evaluator;
     private final TestSplitImages testImages;
     private final Path work;
+    private final CacheBudget budget;
 
     public EvaluationService(@RestClient RegistryClient registry, ObjectStore store, ObjectStoreConfig storeConfig,
                              PromotionPolicy policy, EvaluatorMetrics metrics, EvaluatorConfig config) {
@@ -79,6 +81,9 @@ public class EvaluationService {
         this.testImages = new TestSplitImages(manifests, new ImageCache(store, root.resolve("images"),
                 config.downloadParallelism()));
         this.work = root.resolve("work");
+        this.budget = new CacheBudget(List.of(root.resolve("images")), config.cacheMaxSize().asLongValue());
+        metrics.cache(budget);
+        budget.trimAfterTask();
     }
 
     /** The events this checkpoint yields: its evaluation, with the promotion decision when it closed the run. */
@@ -186,8 +191,10 @@ public class EvaluationService {
             throw new UncheckedIOException("cannot evaluate " + checkpointUri, e);
         } finally {
             deleteRecursively(folder);
+            budget.trimAfterTask();
         }
     }
+
 
     /** The validation accuracy the checkpoint's stage reported: what picks a run's best version. */
     private double valAccuracy(String checkpointUri) {

@@ -1,8 +1,11 @@
 package io.stagetune.evaluator.messaging;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.evaluator.evaluation.ClassMetrics;
 import io.stagetune.evaluator.evaluation.Evaluation;
 import io.stagetune.evaluator.evaluation.EvaluationMetrics;
@@ -16,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Evaluation metrics: accuracy and per-class accuracy of production and of the latest candidate (label = class
- * name, bounded by the model's labels), evaluations, their duration and images/s, and promotion decisions.
+ * name, bounded by the model's labels), evaluations, their duration and images/s, promotion decisions, and the
+ * local image cache's size, budget and evictions.
  */
 @ApplicationScoped
 public class EvaluatorMetrics {
@@ -26,6 +30,14 @@ public class EvaluatorMetrics {
 
     public EvaluatorMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** The local image cache: bytes at the last trim, the budget, bytes evicted so far. */
+    public void cache(CacheBudget budget) {
+        Gauge.builder("evaluator.cache", budget, CacheBudget::bytes).baseUnit("bytes").register(registry);
+        Gauge.builder("evaluator.cache.max", budget, CacheBudget::maxBytes).baseUnit("bytes").register(registry);
+        FunctionCounter.builder("evaluator.cache.evicted", budget, CacheBudget::evictedBytes).baseUnit("bytes")
+                .register(registry);
     }
 
     public void evaluated(String model, String stage, Evaluation evaluation) {

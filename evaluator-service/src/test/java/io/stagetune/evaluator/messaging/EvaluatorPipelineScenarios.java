@@ -9,6 +9,7 @@ import io.stagetune.common.embedded.EmbeddedKafka;
 import io.stagetune.common.embedded.EmbeddedS3;
 import io.stagetune.common.embedded.InjectKafka;
 import io.stagetune.common.embedded.InjectS3;
+import io.stagetune.common.embedded.PrometheusText;
 import io.stagetune.common.embedded.TopicEvents;
 import io.stagetune.common.events.CheckpointPublished;
 import io.stagetune.common.events.EvaluationCompleted;
@@ -106,6 +107,10 @@ abstract class EvaluatorPipelineScenarios {
                 .contains("evaluator_accuracy{model=\"fashion\",role=\"production\"} " + last.accuracy())
                 .contains("evaluator_class_accuracy{label=\"coat\",model=\"fashion\",role=\"production\"}")
                 .contains("evaluator_promotion_decisions_total{model=\"fashion\",outcome=\"promoted\",reason=\"none\"}");
+        // The test budget (64K) is below a test split: each evaluation evicted, and the next fetched again.
+        assertThat(PrometheusText.value(metrics, "evaluator_cache_max_bytes")).isEqualTo(64 * 1024);
+        assertThat(PrometheusText.value(metrics, "evaluator_cache_evicted_bytes_total")).isPositive();
+        assertThat(PrometheusText.value(metrics, "evaluator_cache_bytes")).isPositive().isLessThanOrEqualTo(64 * 1024 * 0.9);
 
         // Redelivery: no second version, no second decision, the same result again.
         TopicEvents.publish(kafka.bootstrapServers(), full);

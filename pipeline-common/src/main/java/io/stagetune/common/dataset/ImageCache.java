@@ -1,5 +1,6 @@
 package io.stagetune.common.dataset;
 
+import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.common.storage.ObjectStore;
 
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.concurrent.Executors;
 /**
  * Dataset images on local disk, content-addressed ({@code <dir>/<sha256>.<ext>}), so every image is downloaded
  * once per machine and reused by every later run and stage. Downloads are atomic: a partial file never appears
- * under its final name.
+ * under its final name. Every fetch marks the files it finds as used now, for {@link CacheBudget}'s eviction.
  */
 public class ImageCache {
 
@@ -43,7 +44,7 @@ public class ImageCache {
             for (ManifestEntry entry : entries) {
                 Path file = fileFor(entry);
                 files.add(file);
-                if (!Files.exists(file)) {
+                if (!CacheBudget.touch(file)) {
                     downloads.add(CompletableFuture.runAsync(() -> store.download(bucket, entry.key(), file), pool));
                 }
             }

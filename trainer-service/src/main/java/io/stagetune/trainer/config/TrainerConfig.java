@@ -1,5 +1,6 @@
 package io.stagetune.trainer.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.stagetune.common.events.Stage;
@@ -86,6 +87,15 @@ public interface TrainerConfig {
          */
         @WithDefault("${java.io.tmpdir}/stagetune-trainer")
         String cacheDir();
+
+        /**
+         * Budget of the image cache and the feature store together ({@code 20G}, {@code 500M}; {@code 0} keeps
+         * everything). After each stage the files used longest ago are evicted down to 90% of it. Keep it below the
+         * volume's size (Kubernetes evicts a pod whose {@code emptyDir} passes its {@code sizeLimit}) less what
+         * the stage's work folder and DJL's native libraries take.
+         */
+        @WithDefault("20G")
+        MemorySize cacheMaxSize();
 
         /** Attempts per command before it goes to the dead-letter topic (storage or broker failures). */
         @WithDefault("3")

@@ -1,5 +1,7 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.storage.CacheBudget;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +26,8 @@ import java.util.regex.Pattern;
  * embedding's floats, little-endian. The backbone is identified by its file's bytes and the image by its content
  * key (sha256), so a changed backbone, transform or image never meets a stale feature. Files are written under a
  * temporary name and moved into place, so a reader never sees half a file; a file of the wrong length counts as
- * missing. Nothing is ever evicted: delete the folder to reclaim the space.
+ * missing. A feature read is marked as used now; the worker's {@link CacheBudget} evicts
+ * the features used longest ago when the cache passes its budget.
  */
 public final class FeatureStore {
 
@@ -82,6 +85,7 @@ public final class FeatureStore {
             float[] values = new float[length];
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
             hits.incrementAndGet();
+            CacheBudget.touch(file);
             return values;
         }
 

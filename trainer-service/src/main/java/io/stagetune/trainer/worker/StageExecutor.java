@@ -9,6 +9,7 @@ import io.stagetune.common.events.Split;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.trainer.config.TrainerConfig;
 import io.stagetune.trainer.training.EpochListener;
@@ -35,7 +36,8 @@ import java.util.stream.Stream;
  * Carries out one stage command: fetch the dataset version's images into the local cache, load the starting
  * weights (the base backbone, or the parent checkpoint), resume from the stage's last epoch checkpoint if a
  * previous attempt left one, train, and publish the checkpoint ({@code checkpoint.json} last). A stage whose
- * checkpoint is already complete is not trained again.
+ * checkpoint is already complete is not trained again. After a stage trains, the local cache is trimmed to its
+ * budget ({@code trainer.worker.cache-max-size}).
  */
 @ApplicationScoped
 public class StageExecutor {
@@ -48,9 +50,10 @@ public class StageExecutor {
     private final Path workRoot;
     private final WorkerDevices devices;
     private final FeatureStore features;
+    private final CacheBudget budget;
 
     public StageExecutor(CheckpointStore checkpoints, DatasetManifests manifests, ObjectStore store,
-                         TrainerConfig config, WorkerDevices devices) {
+                         TrainerConfig config, WorkerDevices devices, TrainingMetrics metrics) {
         this.checkpoints = checkpoints;
         this.devices = devices;
         this.manifests = manifests;
@@ -58,6 +61,10 @@ public class StageExecutor {
         this.cache = new ImageCache(store, root.resolve("images"), config.worker().downloadParallelism());
         this.workRoot = root.resolve("work");
         this.features = new FeatureStore(root.resolve("features"));
+        this.budget = new CacheBudget(List.of(root.resolve("images"), root.resolve("features")),
+                config.worker().cacheMaxSize().asLongValue());
+        metrics.cache(budget);
+        budget.trimAfterTask();
     }
 
     /** The outcome of a command: the checkpoint and whether this call trained it. */
@@ -82,8 +89,10 @@ public class StageExecutor {
             return train(command, uri, work, observer);
         } finally {
             deleteRecursively(work);
+            budget.trimAfterTask();
         }
     }
+
 
     private Outcome train(StageCommand command, String uri, Path work, EpochObserver observer) throws IOException {
         StageSettings settings = StageSettings.of(command.stage(), command.hyperparameters());

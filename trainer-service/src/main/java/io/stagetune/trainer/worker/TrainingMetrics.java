@@ -1,9 +1,12 @@
 package io.stagetune.trainer.worker;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.stagetune.common.events.Stage;
+import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.trainer.training.EpochReport;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Training metrics by model and stage: the last epoch's loss, validation accuracy and images/s (gauges), epochs
- * trained, stage durations, and the commands in flight. Labels stay bounded: model and stage names only.
+ * trained, stage durations, and the commands in flight; the local cache's size, budget and evictions. Labels stay
+ * bounded: model and stage names only.
  */
 @ApplicationScoped
 public class TrainingMetrics {
@@ -54,6 +58,14 @@ public class TrainingMetrics {
     public void stageCompleted(String model, Stage stage, Duration duration) {
         Timer.builder("trainer.stage.duration").tags("model", model, "stage", stage.name())
                 .register(registry).record(duration);
+    }
+
+    /** The local cache (images and features): bytes at the last trim, the budget, bytes evicted so far. */
+    public void cache(CacheBudget budget) {
+        Gauge.builder("trainer.cache", budget, CacheBudget::bytes).baseUnit("bytes").register(registry);
+        Gauge.builder("trainer.cache.max", budget, CacheBudget::maxBytes).baseUnit("bytes").register(registry);
+        FunctionCounter.builder("trainer.cache.evicted", budget, CacheBudget::evictedBytes).baseUnit("bytes")
+                .register(registry);
     }
 
     public void commandFailed(String reason) {

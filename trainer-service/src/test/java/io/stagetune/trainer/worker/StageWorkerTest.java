@@ -9,6 +9,7 @@ import io.stagetune.common.embedded.EmbeddedS3;
 import io.stagetune.common.embedded.InjectKafka;
 import io.stagetune.common.embedded.InjectS3;
 import io.stagetune.common.embedded.KafkaTestResource;
+import io.stagetune.common.embedded.PrometheusText;
 import io.stagetune.common.embedded.S3TestResource;
 import io.stagetune.common.embedded.TopicEvents;
 import io.stagetune.common.events.CheckpointPublished;
@@ -92,6 +93,11 @@ class StageWorkerTest {
                     .contains("trainer_epochs_total" + labels + " 3.0");
         }
         assertThat(metrics).contains("trainer_commands_in_flight");
+        // The test budget (50K) is below one stage's images and features (~120K): every stage is followed by
+        // evictions, and LAYER4 and FULL trained on images fetched again after the stage before them.
+        assertThat(PrometheusText.value(metrics, "trainer_cache_max_bytes")).isEqualTo(50 * 1024);
+        assertThat(PrometheusText.value(metrics, "trainer_cache_evicted_bytes_total")).isPositive();
+        assertThat(PrometheusText.value(metrics, "trainer_cache_bytes")).isPositive().isLessThanOrEqualTo(50 * 1024 * 0.9);
     }
 
     @Test
