@@ -93,6 +93,47 @@ public final class Images {
                 "corrupt or truncated " + format + " image: " + reason(e), e);
     }
 
+    /** Output levels 0..255 as themselves: resampling into this table yields 8-bit pixels, not network inputs. */
+    private static final float[][] LEVELS = new float[3][256];
+
+    static {
+        for (float[] channel : LEVELS) {
+            for (int level = 0; level < 256; level++) {
+                channel[level] = level;
+            }
+        }
+    }
+
+    /**
+     * The image scaled down, keeping its aspect ratio, so that its shorter side is {@code maxShortSide}; the same
+     * image when that side is not longer already. Resampled as PIL resizes (bilinear, antialiased: see
+     * {@link Preprocessor}), to {@code TYPE_INT_RGB}.
+     */
+    public static BufferedImage shrink(BufferedImage image, int maxShortSide) {
+        if (maxShortSide < 1) {
+            throw new IllegalArgumentException("maxShortSide must be positive: " + maxShortSide);
+        }
+        BufferedImage rgb = toRgb(image);
+        int width = rgb.getWidth();
+        int height = rgb.getHeight();
+        if (Math.min(width, height) <= maxShortSide) {
+            return rgb;
+        }
+        int newWidth = width <= height ? maxShortSide : Math.max(1, (int) ((long) maxShortSide * width / height));
+        int newHeight = width <= height ? Math.max(1, (int) ((long) maxShortSide * height / width)) : maxShortSide;
+        float[] planes = new float[3 * newWidth * newHeight];
+        Resampler.resample(rgbPixels(rgb), width,
+                Resampler.axis(0, width, (double) width / newWidth, 0, newWidth),
+                Resampler.axis(0, height, (double) height / newHeight, 0, newHeight), false, LEVELS, planes, 0);
+        BufferedImage shrunk = new BufferedImage(newWidth, newHeight, BufferedImage.TYPE_INT_RGB);
+        int[] target = rgbPixels(shrunk);
+        int plane = newWidth * newHeight;
+        for (int i = 0; i < plane; i++) {
+            target[i] = (int) planes[i] << 16 | (int) planes[plane + i] << 8 | (int) planes[2 * plane + i];
+        }
+        return shrunk;
+    }
+
     /**
      * The image as 8-bit RGB, the same image when it already is a plain {@code TYPE_INT_RGB} one. Gray is
      * replicated to the three channels; alpha is dropped and a palette is looked up, as PIL's

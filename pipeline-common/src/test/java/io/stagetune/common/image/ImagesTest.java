@@ -177,4 +177,26 @@ class ImagesTest {
                 .hasMessage("image too large: 28x28 pixels, the limit is 756 pixels");
         assertThat(Images.decode(firstTrainPng(), 28 * 28).getWidth()).isEqualTo(28);
     }
+
+    @Test
+    void shrinkKeepsTheAspectRatioAndLeavesSmallImagesAsTheyAre() {
+        BufferedImage wide = new BufferedImage(400, 200, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 400; x++) {
+                wide.setRGB(x, y, x < 200 ? 0xFF0000 : 0x0000FF);
+            }
+        }
+
+        BufferedImage shrunk = Images.shrink(wide, 100);
+
+        assertThat(shrunk.getWidth()).isEqualTo(200);
+        assertThat(shrunk.getHeight()).isEqualTo(100);
+        assertThat(shrunk.getRGB(10, 50) & 0xFFFFFF).isEqualTo(0xFF0000);
+        assertThat(shrunk.getRGB(190, 50) & 0xFFFFFF).isEqualTo(0x0000FF);
+        BufferedImage tall = Images.shrink(new BufferedImage(300, 900, BufferedImage.TYPE_INT_RGB), 100);
+        assertThat(new int[] {tall.getWidth(), tall.getHeight()}).containsExactly(100, 300);
+        assertThat(Images.shrink(wide, 200)).isSameAs(wide);
+        assertThat(Images.shrink(wide, 500)).isSameAs(wide);
+        assertThatThrownBy(() -> Images.shrink(wide, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

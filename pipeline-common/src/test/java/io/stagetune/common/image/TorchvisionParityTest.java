@@ -55,6 +55,27 @@ class TorchvisionParityTest {
     }
 
     @Test
+    void shrinkingMatchesTorchvisionsResize() {
+        // scene.png is 160x120: Resize(64) makes it 85x64, and CenterCrop(56) starts at column 14, row 4.
+        BufferedImage shrunk = Images.shrink(reference("scene.png"), 64);
+        BufferedImage expected = reference("scene-eval-64-56.png");
+
+        assertThat(shrunk.getWidth()).isEqualTo(85);
+        assertThat(shrunk.getHeight()).isEqualTo(64);
+        int largest = 0;
+        for (int y = 0; y < 56; y++) {
+            for (int x = 0; x < 56; x++) {
+                int actual = shrunk.getRGB(14 + x, 4 + y);
+                int wanted = expected.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    largest = Math.max(largest, Math.abs(((actual >> shift) & 0xFF) - ((wanted >> shift) & 0xFF)));
+                }
+            }
+        }
+        assertThat(largest).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void trainingCropMatchesResizedCrop() {
         Preprocessor preprocessor = withoutNormalisation(48, 48);
         float[] out = new float[preprocessor.outputLength()];

@@ -99,23 +99,35 @@ public class StageExecutor {
         Path start = Files.createDirectories(work.resolve("start"));
         List<String> labels;
         Preprocessing preprocessing;
-        StageRequest request;
+        Path backbone = start.resolve(CheckpointManifest.BACKBONE_FILE);
+        Path head = null;
         DatasetVersion version = manifests.version(command.datasetId(), command.datasetVersion())
                 .orElseThrow(() -> new IllegalArgumentException("dataset " + command.datasetId() + " has no version "
                         + command.datasetVersion()));
         if (command.parentCheckpoint() == null) {
-            Path backbone = start.resolve(CheckpointManifest.BACKBONE_FILE);
             checkpoints.downloadObject(command.baseBackbone(), backbone);
             labels = version.labels();
             preprocessing = settings.preprocessing();
-            request = stageRequest(command, backbone, null, labels, settings, preprocessing);
         } else {
             CheckpointManifest parent = checkpoints.download(command.parentCheckpoint(), start);
             labels = parent.labels();
             preprocessing = parent.preprocessing();
-            request = stageRequest(command, start.resolve(CheckpointManifest.BACKBONE_FILE),
-                    start.resolve(CheckpointManifest.HEAD_FILE), labels, settings, preprocessing);
+            head = start.resolve(CheckpointManifest.HEAD_FILE);
         }
+        try (Splits splits = splits(command, labels, preprocessing, work)) {
+            LOG.infof("run %s stage %s: %d training and %d validation images decoded (%d MB of pixels, shorter side "
+                            + "at most %d)", command.runId(), command.stage(), splits.training().size(),
+                    splits.validation().size(), (splits.training().bytes() + splits.validation().bytes()) / 1_000_000,
+                    DecodedImages.presize(preprocessing));
+            StageRequest request = new StageRequest(command.stage(), backbone, head, labels,
+                    settings.hyperparameters(), splits.training(), splits.validation(), null, devices.devices(),
+                    features);
+            return train(command, uri, work, observer, request, labels, preprocessing);
+        }
+    }
+
+    private Outcome train(StageCommand command, String uri, Path work, EpochObserver observer, StageRequest request,
+                          List<String> labels, Preprocessing preprocessing) throws IOException {
         Path epochState = work.resolve("epoch");
         var resumed = checkpoints.restoreEpoch(command, epochState);
         if (resumed.isPresent()) {
@@ -146,8 +158,17 @@ public class StageExecutor {
         return new Outcome(manifest, uri, true);
     }
 
-    private StageRequest stageRequest(StageCommand command, Path backbone, Path head, List<String> labels,
-                                      StageSettings settings, Preprocessing preprocessing) {
+    /** The stage's training and validation images, decoded into files of its work folder. */
+    private record Splits(DecodedImages training, DecodedImages validation) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (validation) {
+                training.close();
+            }
+        }
+    }
+
+    private Splits splits(StageCommand command, List<String> labels, Preprocessing preprocessing, Path work) {
         List<ManifestEntry> entries = manifests.entries(command.datasetId(), command.datasetVersion());
         Map<String, Integer> labelIndex = new HashMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -162,15 +183,20 @@ public class StageExecutor {
             valEntries = trainEntries.stream().filter(StageExecutor::heldOut).toList();
             trainEntries = trainEntries.stream().filter(entry -> !heldOut(entry)).toList();
         }
-        DecodedImages training = images(trainEntries, labelIndex, preprocessor, manifests.bucket());
-        DecodedImages validation = images(valEntries, labelIndex, preprocessor, manifests.bucket());
-        if (training.size() == 0 || validation.size() == 0) {
+        if (trainEntries.isEmpty() || valEntries.isEmpty()) {
             throw new IllegalArgumentException("dataset " + command.datasetId() + " v" + command.datasetVersion()
-                    + " has " + training.size() + " training and " + validation.size()
+                    + " has " + trainEntries.size() + " training and " + valEntries.size()
                     + " validation images of the labels " + labels + "; both are needed");
         }
-        return new StageRequest(command.stage(), backbone, head, labels, settings.hyperparameters(), training,
-                validation, null, devices.devices(), features);
+        DecodedImages training = images(trainEntries, labelIndex, preprocessor, work.resolve("train.rgb"));
+        DecodedImages validation;
+        try {
+            validation = images(valEntries, labelIndex, preprocessor, work.resolve("val.rgb"));
+        } catch (RuntimeException e) {
+            training.close();
+            throw e;
+        }
+        return new Splits(training, validation);
     }
 
     /** The split's entries of labels the model knows (a later stage cannot learn labels its parent lacks). */
@@ -187,10 +213,11 @@ public class StageExecutor {
     }
 
     private DecodedImages images(List<ManifestEntry> selected, Map<String, Integer> labelIndex,
-                                 Preprocessor preprocessor, String bucket) {
-        List<Path> files = cache.fetch(bucket, selected);
+                                 Preprocessor preprocessor, Path pixelFile) {
+        List<Path> files = cache.fetch(manifests.bucket(), selected);
         int[] labels = selected.stream().mapToInt(entry -> labelIndex.get(entry.label())).toArray();
-        return DecodedImages.decode(files, labels, selected.stream().map(ManifestEntry::sha256).toList(), preprocessor);
+        return DecodedImages.decode(files, labels, selected.stream().map(ManifestEntry::sha256).toList(), preprocessor,
+                pixelFile);
     }
 
     private static void deleteRecursively(Path directory) {

@@ -1,0 +1,96 @@
+package io.stagetune.trainer.worker;
+
+import io.stagetune.common.image.Images;
+import io.stagetune.common.image.Preprocessing;
+import io.stagetune.common.image.Preprocessor;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Heap and time of decoding a split of photos the way the worker does ({@link DecodedImages}: presized, into a
+ * file), beside keeping every decoded photo on the heap as Java images, in one process (scripts/benchmark-decoding.sh).
+ * <p>Arguments: photos, width, height (the same generated JPEG, decoded that many times), crop.
+ */
+public final class DecodingBenchmark {
+
+    public static void main(String[] args) throws IOException {
+        int photos = Integer.parseInt(args[0]);
+        int width = Integer.parseInt(args[1]);
+        int height = Integer.parseInt(args[2]);
+        int crop = Integer.parseInt(args[3]);
+        Path folder = Files.createTempDirectory("decoding-benchmark");
+        Path jpeg = folder.resolve("photo.jpg");
+        ImageIO.write(photo(width, height), "jpeg", jpeg.toFile());
+        List<Path> files = Collections.nCopies(photos, jpeg);
+        Preprocessor preprocessor = new Preprocessor(Preprocessing.imagenet(crop * 8 / 7, crop));
+
+        long base = heap();
+        long began = System.nanoTime();
+        List<BufferedImage> onHeap = files.parallelStream().map(DecodingBenchmark::decode).toList();
+        double heapSeconds = (System.nanoTime() - began) / 1e9;
+        long heapBytes = heap() - base;
+        System.out.printf("as Java images: %d MB of heap for %d photos, %.1f s%n", heapBytes >> 20, onHeap.size(),
+                heapSeconds);
+        onHeap = null;
+
+        base = heap();
+        began = System.nanoTime();
+        try (DecodedImages decoded = DecodedImages.decode(files, new int[photos], Collections.nCopies(photos, "k"),
+                preprocessor, folder.resolve("train.rgb"))) {
+            double fileSeconds = (System.nanoTime() - began) / 1e9;
+            long fileHeap = heap() - base;
+            float[] input = new float[preprocessor.outputLength()];
+            Random random = new Random(1);
+            began = System.nanoTime();
+            for (int i = 0; i < photos; i++) {
+                decoded.fillForTraining(i, input, 0, random);
+            }
+            double transformMillis = (System.nanoTime() - began) / 1e6 / photos;
+            System.out.printf("presized into a file: %d MB of heap, %d MB of file (shorter side %d), %.1f s; "
+                            + "train transform from it %.1f ms per photo%n", Math.max(0, fileHeap) >> 20,
+                    decoded.bytes() >> 20, DecodedImages.presize(preprocessor.preprocessing()), fileSeconds,
+                    transformMillis);
+        } finally {
+            Files.deleteIfExists(folder.resolve("train.rgb"));
+            Files.delete(jpeg);
+            Files.delete(folder);
+        }
+    }
+
+    private static BufferedImage decode(Path file) {
+        try {
+            return Images.decode(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gradients and fine texture, seeded: a JPEG of about a phone photo's size on disk. */
+    private static BufferedImage photo(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(42);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int noise = random.nextInt(32);
+                image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | ((x ^ y) & 0xDF) + noise);
+            }
+        }
+        return image;
+    }
+
+    private static long heap() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
