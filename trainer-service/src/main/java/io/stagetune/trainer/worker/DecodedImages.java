@@ -63,8 +63,9 @@ public final class DecodedImages implements LabelledImageSource, AutoCloseable {
     }
 
     /**
-     * Decodes the files into {@code pixelFile} (created; deleted with the stage's work folder); {@code labels[i]} is
-     * the index of file i's label in the stage's label list, {@code keys[i]} its content hash (sha256).
+     * Decodes the files into {@code pixelFile} (created or truncated; deleted with the stage's work folder);
+     * {@code labels[i]} is the index of file i's label in the stage's label list, {@code keys[i]} its content hash
+     * (sha256).
      */
     public static DecodedImages decode(List<Path> files, int[] labels, List<String> keys, Preprocessor preprocessor,
                                        Path pixelFile) {
@@ -79,8 +80,9 @@ public final class DecodedImages implements LabelledImageSource, AutoCloseable {
         AtomicLong end = new AtomicLong();
         FileChannel channel;
         try {
-            channel = FileChannel.open(pixelFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            // Truncated: a worker that died mid-stage leaves its work folder behind for the redelivered command.
+            channel = FileChannel.open(pixelFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the decoded images' file " + pixelFile, e);
         }

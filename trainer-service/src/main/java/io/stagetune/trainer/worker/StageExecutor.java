@@ -84,7 +84,10 @@ public class StageExecutor {
             LOG.infof("run %s stage %s is already complete: republishing %s", command.runId(), command.stage(), uri);
             return new Outcome(completed.get(), uri, false);
         }
-        Path work = Files.createDirectories(workRoot.resolve(command.runId()).resolve(command.stage().pathName()));
+        // A worker that died mid-stage left its work folder; what resumes comes from the store's epoch checkpoint.
+        Path work = workRoot.resolve(command.runId()).resolve(command.stage().pathName());
+        deleteRecursively(work);
+        Files.createDirectories(work);
         try {
             return train(command, uri, work, observer);
         } finally {
@@ -92,7 +95,6 @@ public class StageExecutor {
             budget.trimAfterTask();
         }
     }
-
 
     private Outcome train(StageCommand command, String uri, Path work, EpochObserver observer) throws IOException {
         StageSettings settings = StageSettings.of(command.stage(), command.hyperparameters());

@@ -74,6 +74,21 @@ class DecodedImagesTest {
     }
 
     @Test
+    void aFileLeftByAWorkerThatDiedIsOverwritten() throws IOException {
+        Path leftover = work.resolve("train.rgb");
+        Files.write(leftover, new byte[100_000]);
+
+        try (DecodedImages images = DecodedImages.decode(sample(2), new int[] {0, 1}, List.of("a", "b"), PREPROCESSOR,
+                leftover)) {
+            assertThat(Files.size(leftover)).isEqualTo(images.bytes()).isEqualTo(2 * 3 * 28 * 28);
+            float[] expected = PREPROCESSOR.evalTransform(Images.decode(Files.readAllBytes(sample(2).get(1))));
+            float[] actual = new float[expected.length];
+            images.fillForEvaluation(1, actual, 0);
+            assertThat(actual).containsExactly(expected);
+        }
+    }
+
+    @Test
     void anUndecodableImageIsNamed() throws IOException {
         Path broken = work.resolve("0123abcd.png");
         Files.write(broken, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
