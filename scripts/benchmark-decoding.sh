@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Heap and time of the trainer's decoding of a split of photos (presized, into a file of the stage's work folder)
-# beside keeping the decoded photos on the heap, in one JVM.
+# beside keeping the decoded photos on the heap, in one JVM; then batches prepared from it on one thread and on all.
 #
 #   scripts/benchmark-decoding.sh [photos] [width] [height] [crop]
 #

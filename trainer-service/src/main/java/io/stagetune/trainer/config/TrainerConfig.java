@@ -109,6 +109,14 @@ public interface TrainerConfig {
         int downloadParallelism();
 
         /**
+         * Threads that prepare each batch (read the decoded image, augment, normalise). {@code 0} chooses: one when
+         * stages train on the CPU (libtorch uses the cores, and preparing a batch is a small part of a step), every
+         * core but one when they train on GPUs, which would otherwise wait for the next batch of photos.
+         */
+        @WithDefault("0")
+        int preprocessingThreads();
+
+        /**
          * Where stages train: {@code auto} (every GPU the engine sees, else the CPU), or a comma-separated list of
          * devices ({@code gpu0,gpu1}, {@code cpu}). Several devices train each stage data-parallel, one replica
          * per device; the first holds the network that is validated and saved.

@@ -15,11 +15,17 @@ import java.util.Random;
 final class BatchAssembler {
 
     private final LabelledImageSource source;
+    private final PreprocessingPool pool;
     private final float[] pixels;
     private final float[] labels;
 
     BatchAssembler(LabelledImageSource source, int batchSize) {
+        this(source, batchSize, PreprocessingPool.inline());
+    }
+
+    BatchAssembler(LabelledImageSource source, int batchSize, PreprocessingPool pool) {
         this.source = source;
+        this.pool = pool;
         this.pixels = new float[batchSize * source.shape().floats()];
         this.labels = new float[batchSize];
     }
@@ -31,28 +37,10 @@ final class BatchAssembler {
     NDList assemble(NDManager manager, int[] order, int from, int to, Random augmentation) {
         int count = to - from;
         int floats = source.shape().floats();
-        fill(source, order, from, to, augmentation, pixels, labels);
+        pool.fill(source, order, from, to, augmentation == null ? null : augmentation.nextLong(), pixels, labels);
         NDArray images = manager.create(FloatBuffer.wrap(pixels, 0, count * floats),
                 StageModel.batchShape(source.shape(), count));
         return new NDList(images, manager.create(FloatBuffer.wrap(labels, 0, count), new Shape(count)));
-    }
-
-    /**
-     * Writes images {@code order[from..to)} of {@code source} and their labels at the start of {@code pixels} and
-     * {@code labels}: augmented with {@code augmentation} when it is not null, otherwise with the eval transform.
-     */
-    static void fill(LabelledImageSource source, int[] order, int from, int to, Random augmentation, float[] pixels,
-                     float[] labels) {
-        int floats = source.shape().floats();
-        for (int i = 0; i < to - from; i++) {
-            int index = order[from + i];
-            if (augmentation == null) {
-                source.fillForEvaluation(index, pixels, i * floats);
-            } else {
-                source.fillForTraining(index, pixels, i * floats, augmentation);
-            }
-            labels[i] = source.label(index);
-        }
     }
 
     /** Indices 0..n-1 in order. */

@@ -25,11 +25,11 @@ final class CachedFeatureEpochData implements EpochData {
 
     static CachedFeatureEpochData compute(StageModel model, LabelledImageSource training,
                                           LabelledImageSource validation, int batchSize,
-                                          FeatureStore.Namespace store) {
-        FeatureCache trainingFeatures = FeatureCache.compute(model, training, batchSize, store);
+                                          FeatureStore.Namespace store, PreprocessingPool pool) {
+        FeatureCache trainingFeatures = FeatureCache.compute(model, training, batchSize, store, pool);
         try {
             return new CachedFeatureEpochData(model, trainingFeatures,
-                    FeatureCache.compute(model, validation, batchSize, store));
+                    FeatureCache.compute(model, validation, batchSize, store, pool));
         } catch (RuntimeException e) {
             trainingFeatures.close();
             throw e;

@@ -34,12 +34,12 @@ final class FeatureCache implements AutoCloseable {
      * added to it.
      */
     static FeatureCache compute(StageModel model, LabelledImageSource source, int batchSize,
-                                FeatureStore.Namespace store) {
+                                FeatureStore.Namespace store, PreprocessingPool pool) {
         NDManager manager = model.model().getNDManager().newSubManager();
         try {
             if (store == null || source.size() == 0 || source.contentKey(0) == null) {
                 List<NDArray> batches = new ArrayList<>();
-                embed(model, source, BatchAssembler.identity(source.size()), batchSize, manager,
+                embed(model, source, BatchAssembler.identity(source.size()), batchSize, pool, manager,
                         (from, embedded) -> {
                             embedded.attach(manager);
                             batches.add(embedded);
@@ -60,7 +60,7 @@ final class FeatureCache implements AutoCloseable {
                 }
             }
             int[] order = missing.stream().mapToInt(Integer::intValue).toArray();
-            embed(model, source, order, batchSize, manager, (from, embedded) -> {
+            embed(model, source, order, batchSize, pool, manager, (from, embedded) -> {
                 float[] batch = embedded.toFloatArray();
                 for (int row = 0; row < batch.length / length; row++) {
                     int index = order[from + row];
@@ -78,9 +78,9 @@ final class FeatureCache implements AutoCloseable {
 
     /** Runs images {@code order} through the backbone in batches, handing each batch's features to {@code sink}. */
     private static void embed(StageModel model, LabelledImageSource source, int[] order, int batchSize,
-                              NDManager manager, BiConsumer<Integer, NDArray> sink) {
+                              PreprocessingPool pool, NDManager manager, BiConsumer<Integer, NDArray> sink) {
         // Decoding batch k+1 overlaps the backbone's work on batch k.
-        try (PrefetchingBatchAssembler assembler = new PrefetchingBatchAssembler(source, batchSize)) {
+        try (PrefetchingBatchAssembler assembler = new PrefetchingBatchAssembler(source, batchSize, pool)) {
             for (int from = 0; from < order.length; from += batchSize) {
                 try (NDManager step = manager.newSubManager()) {
                     TrainingBatch prepared = assembler.assemble(order, from, Math.min(from + batchSize, order.length),

@@ -16,12 +16,13 @@ final class ImageEpochData implements EpochData {
     private final PrefetchingBatchAssembler trainingAssembler;
     private final BatchAssembler validationAssembler;
 
-    ImageEpochData(StageModel model, LabelledImageSource training, LabelledImageSource validation, int batchSize) {
+    ImageEpochData(StageModel model, LabelledImageSource training, LabelledImageSource validation, int batchSize,
+                   PreprocessingPool pool) {
         this.model = model;
         this.training = training;
         this.validation = validation;
-        this.trainingAssembler = new PrefetchingBatchAssembler(training, batchSize);
-        this.validationAssembler = new BatchAssembler(validation, batchSize);
+        this.trainingAssembler = new PrefetchingBatchAssembler(training, batchSize, pool);
+        this.validationAssembler = new BatchAssembler(validation, batchSize, pool);
     }
 
     @Override

@@ -13,13 +13,15 @@ import java.util.concurrent.Future;
 
 /**
  * Batches with prefetch: while the engine works on batch k, a background thread decodes (and augments) batch k+1
- * into a second buffer, so the model does not wait for preprocessing. Each training batch's augmentation comes from
+ * into a second buffer, helped by the {@link PreprocessingPool}'s threads, so the model does not wait for
+ * preprocessing. Each training batch's augmentation comes from
  * its own seed, drawn in batch order from the epoch's random on the caller's thread, so results do not depend on
  * thread timing. A batch stays valid until the next call to {@link #assemble}.
  */
 final class PrefetchingBatchAssembler implements AutoCloseable {
 
     private final LabelledImageSource source;
+    private final PreprocessingPool pool;
     private final int batchSize;
     private final Buffers[] buffers;
     private final ExecutorService filler;
@@ -27,8 +29,9 @@ final class PrefetchingBatchAssembler implements AutoCloseable {
     private int[] nextOrder;
     private int nextFrom = -1;
 
-    PrefetchingBatchAssembler(LabelledImageSource source, int batchSize) {
+    PrefetchingBatchAssembler(LabelledImageSource source, int batchSize, PreprocessingPool pool) {
         this.source = source;
+        this.pool = pool;
         this.batchSize = batchSize;
         this.buffers = new Buffers[]{new Buffers(batchSize, source.shape()), new Buffers(batchSize, source.shape())};
         this.filler = Executors.newSingleThreadExecutor(runnable -> {
@@ -63,8 +66,7 @@ final class PrefetchingBatchAssembler implements AutoCloseable {
     }
 
     private Buffers fill(Buffers target, int[] order, int from, int to, Long seed) {
-        BatchAssembler.fill(source, order, from, to, seed == null ? null : new Random(seed), target.pixels,
-                target.labels);
+        pool.fill(source, order, from, to, seed, target.pixels, target.labels);
         target.count = to - from;
         return target;
     }

@@ -24,11 +24,13 @@ import java.util.Objects;
  * @param devices         where to train: one device, or several for data-parallel training (the first one holds the
  *                        network that is validated and saved); empty means the engine's default device
  * @param featureStore    where frozen-backbone features outlive the stage (HEAD with the feature cache), or null
+ * @param preprocessingThreads threads that prepare a batch (read, augment, normalise); 0 chooses: one when the
+ *                        stage trains on the CPU, whose cores libtorch uses, else every core but one
  */
 public record StageRequest(Stage stage, Path backbone, Path parentHead, List<String> labels,
                            StageHyperparameters hyperparameters, LabelledImageSource training,
                            LabelledImageSource validation, Path resumeFrom, List<Device> devices,
-                           FeatureStore featureStore) {
+                           FeatureStore featureStore, int preprocessingThreads) {
 
     public StageRequest {
         devices = devices == null || devices.isEmpty() ? List.of(Engine.getEngine("PyTorch").defaultDevice())
@@ -43,6 +45,10 @@ public record StageRequest(Stage stage, Path backbone, Path parentHead, List<Str
         if (training.size() == 0 || validation.size() == 0) {
             throw new IllegalArgumentException("training and validation images must not be empty");
         }
+        if (preprocessingThreads < 0) {
+            throw new IllegalArgumentException("preprocessing threads must be 0 (automatic) or more, got "
+                    + preprocessingThreads);
+        }
         if (!training.shape().equals(validation.shape())) {
             throw new IllegalArgumentException("training images are " + training.shape() + ", validation images "
                     + validation.shape());
@@ -53,33 +59,48 @@ public record StageRequest(Stage stage, Path backbone, Path parentHead, List<Str
     public static StageRequest of(Stage stage, Path backbone, List<String> labels, LabelledImageSource training,
                                   LabelledImageSource validation) {
         return new StageRequest(stage, backbone, null, labels, StageHyperparameters.forStage(stage), training,
-                validation, null, List.of(), null);
+                validation, null, List.of(), null, 0);
     }
 
     public StageRequest withParentHead(Path head) {
         return new StageRequest(stage, backbone, head, labels, hyperparameters, training, validation, resumeFrom,
-                devices, featureStore);
+                devices, featureStore, preprocessingThreads);
     }
 
     public StageRequest withHyperparameters(StageHyperparameters values) {
         return new StageRequest(stage, backbone, parentHead, labels, values, training, validation, resumeFrom,
-                devices, featureStore);
+                devices, featureStore, preprocessingThreads);
     }
 
     public StageRequest resumingFrom(Path epochCheckpoint) {
         return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
-                epochCheckpoint, devices, featureStore);
+                epochCheckpoint, devices, featureStore, preprocessingThreads);
     }
 
     /** Trains on {@code where}: several devices train data-parallel. */
     public StageRequest onDevices(List<Device> where) {
         return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
-                resumeFrom, where, featureStore);
+                resumeFrom, where, featureStore, preprocessingThreads);
     }
 
     /** Keeps HEAD's frozen-backbone features in {@code store} for later stages and runs. */
     public StageRequest withFeatureStore(FeatureStore store) {
         return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
-                resumeFrom, devices, store);
+                resumeFrom, devices, store, preprocessingThreads);
+    }
+
+    /** Prepares batches with {@code threads} threads (0 chooses, see {@link #preprocessingThreads}). */
+    public StageRequest withPreprocessingThreads(int threads) {
+        return new StageRequest(stage, backbone, parentHead, labels, hyperparameters, training, validation,
+                resumeFrom, devices, featureStore, threads);
+    }
+
+    /** The threads that prepare batches: as asked, or chosen by where the stage trains. */
+    public int resolvedPreprocessingThreads() {
+        if (preprocessingThreads > 0) {
+            return preprocessingThreads;
+        }
+        boolean gpus = devices.stream().anyMatch(Device::isGpu);
+        return gpus ? Math.max(1, Runtime.getRuntime().availableProcessors() - 1) : 1;
     }
 }

@@ -64,7 +64,8 @@ public final class StageTrainer {
         try (StageModel model = StageModel.load(start.backbone(), request.training().shape(), request.labels(),
                 start.head(), devices.get(0))) {
             applyTrainability(model, hyperparameters);
-            try (EpochData data = epochData(model, request, request.backbone());
+            try (PreprocessingPool pool = new PreprocessingPool(request.resolvedPreprocessingThreads());
+                 EpochData data = epochData(model, request, request.backbone(), pool);
                  Replicas replicas = Replicas.of(model, data.dataParallel() ? devices : devices.subList(0, 1),
                          start.backbone(), replica -> applyTrainability(replica, hyperparameters))) {
                 DiscriminativeSgd optimizer = new DiscriminativeSgd(replicas.models(),
@@ -172,13 +173,15 @@ public final class StageTrainer {
                 .sum().getLong();
     }
 
-    private static EpochData epochData(StageModel model, StageRequest request, Path backbone) throws IOException {
+    private static EpochData epochData(StageModel model, StageRequest request, Path backbone, PreprocessingPool pool)
+            throws IOException {
         StageHyperparameters hyperparameters = request.hyperparameters();
         if (hyperparameters.usesFeatureCache()) {
             return CachedFeatureEpochData.compute(model, request.training(), request.validation(),
-                    hyperparameters.batchSize(), featureStore(request, backbone));
+                    hyperparameters.batchSize(), featureStore(request, backbone), pool);
         }
-        return new ImageEpochData(model, request.training(), request.validation(), hyperparameters.batchSize());
+        return new ImageEpochData(model, request.training(), request.validation(), hyperparameters.batchSize(),
+                pool);
     }
 
     /** Where the stage's features are kept beyond it: when it has a store and its images have keys. */

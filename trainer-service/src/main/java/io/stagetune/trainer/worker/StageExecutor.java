@@ -51,6 +51,7 @@ public class StageExecutor {
     private final WorkerDevices devices;
     private final FeatureStore features;
     private final CacheBudget budget;
+    private final int preprocessingThreads;
 
     public StageExecutor(CheckpointStore checkpoints, DatasetManifests manifests, ObjectStore store,
                          TrainerConfig config, WorkerDevices devices, TrainingMetrics metrics) {
@@ -60,6 +61,7 @@ public class StageExecutor {
         Path root = Path.of(config.worker().cacheDir());
         this.cache = new ImageCache(store, root.resolve("images"), config.worker().downloadParallelism());
         this.workRoot = root.resolve("work");
+        this.preprocessingThreads = config.worker().preprocessingThreads();
         this.features = new FeatureStore(root.resolve("features"));
         this.budget = new CacheBudget(List.of(root.resolve("images"), root.resolve("features")),
                 config.worker().cacheMaxSize().asLongValue());
@@ -123,7 +125,7 @@ public class StageExecutor {
                     DecodedImages.presize(preprocessing));
             StageRequest request = new StageRequest(command.stage(), backbone, head, labels,
                     settings.hyperparameters(), splits.training(), splits.validation(), null, devices.devices(),
-                    features);
+                    features, preprocessingThreads);
             return train(command, uri, work, observer, request, labels, preprocessing);
         }
     }

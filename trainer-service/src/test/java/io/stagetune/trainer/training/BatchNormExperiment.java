@@ -32,7 +32,8 @@ public final class BatchNormExperiment {
         StageResult pretrained = new StageTrainer().train(new StageRequest(Stage.FULL,
                 TrainingFixtures.TINY_BACKBONE, null, sourceLabels, hyperparameters(Stage.FULL, 1, 15,
                 "headLearningRate=0.05", "backboneLearningRate=0.05"),
-                new LabelSubset(train, SOURCE), new LabelSubset(test, SOURCE), null, List.of(), null), EpochListener.NONE);
+                new LabelSubset(train, SOURCE), new LabelSubset(test, SOURCE), null, List.of(), null, 0),
+                EpochListener.NONE);
         pretrained.writeTo(base);
         System.out.printf("pretrained on %s: val accuracy %.3f%n", sourceLabels, pretrained.progress().bestValAccuracy());
 
@@ -50,7 +51,8 @@ public final class BatchNormExperiment {
                 for (int seed = 1; seed <= seeds; seed++) {
                     StageResult result = new StageTrainer().train(new StageRequest(stage,
                             base.resolve(ModelWeights.BACKBONE_FILE), null, targetLabels,
-                            hyperparameters(stage, seed, 10, variant.split(",")), targetTrain, targetTest, null, List.of(), null),
+                            hyperparameters(stage, seed, 10, variant.split(",")), targetTrain, targetTest, null,
+                            List.of(), null, 0),
                             EpochListener.NONE);
                     sum += result.progress().bestValAccuracy();
                     line.append(String.format(" %.3f", result.progress().bestValAccuracy()));

@@ -87,7 +87,7 @@ class DataParallelTest {
                 HeadWeights.read(headCheckpoint.resolve(HeadWeights.FILE_NAME)), Device.cpu())) {
             StageTrainer.applyTrainability(primary, hyperparameters);
             Map<String, float[]> before = values(primary);
-            try (ImageEpochData data = new ImageEpochData(primary, train, validation, 32);
+            try (ImageEpochData data = new ImageEpochData(primary, train, validation, 32, PreprocessingPool.inline());
                  Replicas replicas = Replicas.of(primary, TWO, backbone,
                          replica -> StageTrainer.applyTrainability(replica, hyperparameters))) {
                 assertThat(differing(values(replicas.models().get(1)), before)).as("the fresh replica").isEmpty();

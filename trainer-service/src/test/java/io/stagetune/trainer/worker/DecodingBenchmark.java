@@ -3,6 +3,7 @@ package io.stagetune.trainer.worker;
 import io.stagetune.common.image.Images;
 import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
+import io.stagetune.trainer.training.PreprocessingPool;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -13,10 +14,12 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Heap and time of decoding a split of photos the way the worker does ({@link DecodedImages}: presized, into a
- * file), beside keeping every decoded photo on the heap as Java images, in one process (scripts/benchmark-decoding.sh).
+ * file), beside keeping every decoded photo on the heap as Java images, in one process; then photos/s of batch
+ * preparation from the file on one thread and on every core (scripts/benchmark-decoding.sh).
  * <p>Arguments: photos, width, height (the same generated JPEG, decoded that many times), crop.
  */
 public final class DecodingBenchmark {
@@ -47,21 +50,41 @@ public final class DecodingBenchmark {
                 preprocessor, folder.resolve("train.rgb"))) {
             double fileSeconds = (System.nanoTime() - began) / 1e9;
             long fileHeap = heap() - base;
-            float[] input = new float[preprocessor.outputLength()];
-            Random random = new Random(1);
-            began = System.nanoTime();
-            for (int i = 0; i < photos; i++) {
-                decoded.fillForTraining(i, input, 0, random);
+            System.out.printf("presized into a file: %d MB of heap, %d MB of file (shorter side %d), %.1f s%n",
+                    Math.max(0, fileHeap) >> 20, decoded.bytes() >> 20,
+                    DecodedImages.presize(preprocessor.preprocessing()), fileSeconds);
+            int cores = Runtime.getRuntime().availableProcessors();
+            for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+                System.out.printf("batches of 32 (read, train transform, normalise) on %d thread(s): %.0f photos/s%n",
+                        threads, batchesPerSecond(decoded, preprocessor, threads) * 32);
             }
-            double transformMillis = (System.nanoTime() - began) / 1e6 / photos;
-            System.out.printf("presized into a file: %d MB of heap, %d MB of file (shorter side %d), %.1f s; "
-                            + "train transform from it %.1f ms per photo%n", Math.max(0, fileHeap) >> 20,
-                    decoded.bytes() >> 20, DecodedImages.presize(preprocessor.preprocessing()), fileSeconds,
-                    transformMillis);
         } finally {
             Files.deleteIfExists(folder.resolve("train.rgb"));
             Files.delete(jpeg);
             Files.delete(folder);
+        }
+    }
+
+    /** Rounds of batches prepared from the decoded photos by a pool of {@code threads}, after a warm-up round. */
+    private static double batchesPerSecond(DecodedImages decoded, Preprocessor preprocessor, int threads) {
+        int[] order = IntStream.range(0, decoded.size()).toArray();
+        float[] pixels = new float[32 * preprocessor.outputLength()];
+        float[] labels = new float[32];
+        Random seeds = new Random(1);
+        try (PreprocessingPool pool = new PreprocessingPool(threads)) {
+            int batches = 0;
+            long began = 0;
+            for (int round = 0; round < 2; round++) {
+                if (round == 1) {
+                    began = System.nanoTime();
+                    batches = 0;
+                }
+                for (int from = 0; from + 32 <= order.length; from += 32) {
+                    pool.fill(decoded, order, from, from + 32, seeds.nextLong(), pixels, labels);
+                    batches++;
+                }
+            }
+            return batches / ((System.nanoTime() - began) / 1e9);
         }
     }
 
