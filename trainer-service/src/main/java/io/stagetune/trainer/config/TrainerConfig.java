@@ -82,17 +82,17 @@ public interface TrainerConfig {
 
     interface Worker {
         /**
-         * Local folder of the content-addressed image cache and of HEAD's backbone features (both reused across
-         * runs), and of epoch checkpoints.
+         * Local folder of the content-addressed image cache, of the decoded images and of HEAD's backbone features
+         * (all reused across stages and runs), and of the stages' work folders.
          */
         @WithDefault("${java.io.tmpdir}/stagetune-trainer")
         String cacheDir();
 
         /**
-         * Budget of the image cache and the feature store together ({@code 20G}, {@code 500M}; {@code 0} keeps
-         * everything). After each stage the files used longest ago are evicted down to 90% of it. Keep it below the
-         * volume's size (Kubernetes evicts a pod whose {@code emptyDir} passes its {@code sizeLimit}) less what
-         * the stage's work folder and DJL's native libraries take.
+         * Budget of the image cache, the decoded images and the feature store together ({@code 20G}, {@code 500M};
+         * {@code 0} keeps everything). After each stage the files used longest ago are evicted down to 90% of it.
+         * Keep it below the volume's size (Kubernetes evicts a pod whose {@code emptyDir} passes its
+         * {@code sizeLimit}) less what the stage's work folder and DJL's native libraries take.
          */
         @WithDefault("20G")
         MemorySize cacheMaxSize();

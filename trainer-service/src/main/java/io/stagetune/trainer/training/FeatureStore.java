@@ -1,5 +1,6 @@
 package io.stagetune.trainer.training;
 
+import io.stagetune.common.storage.AtomicFiles;
 import io.stagetune.common.storage.CacheBudget;
 
 import java.io.IOException;
@@ -8,11 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -95,14 +94,7 @@ public final class FeatureStore {
             bytes.asFloatBuffer().put(values, offset, length);
             Path file = file(key);
             try {
-                Files.createDirectories(directory);
-                Path partial = Files.createTempFile(directory, key, ".partial");
-                Files.write(partial, bytes.array());
-                try {
-                    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFiles.write(file, bytes.array());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write feature " + file, e);
             }

@@ -3,56 +3,62 @@ package io.stagetune.trainer.worker;
 import io.stagetune.common.image.Images;
 import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.storage.AtomicFiles;
+import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.trainer.training.ImageShape;
 import io.stagetune.trainer.training.LabelledImageSource;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
  * Images of one split, decoded once and preprocessed per batch with the shared {@link Preprocessor}: the train
  * transform (random resized crop, flip) for training, the eval transform for validation.
  * <p>
- * The decoded pixels live in a file (8-bit RGB, 3 bytes per pixel), not on the heap: the page cache holds them
- * while memory allows, and a split of photos does not exhaust the JVM's heap (a 12-megapixel photo is 48 MB as a
- * Java image). Images are first shrunk so that their shorter side is at most {@link #presize} (twice the crop, and
- * at least the resize), as fastai's presizing does: the train transform's crops then come from at least as many
- * pixels as they have on a typical ImageNet image, and the eval transform's resize starts from enough. Smaller
- * images are kept as they are, bit for bit.
+ * Decoded pixels live in files, not on the heap: the page cache holds them while memory allows, and a split of
+ * photos does not exhaust the JVM's heap (a 12-megapixel photo is 48 MB as a Java image). They are
+ * content-addressed, {@code <folder>/presize-<n>/<image sha256>.rgb} (width and height, then 8-bit RGB, 3 bytes per
+ * pixel), so every later stage and run over the same images reads them instead of decoding again; the worker's
+ * {@link CacheBudget} evicts them with the downloaded images. Images are first shrunk so that their shorter side
+ * is at most {@link #presize} (twice the crop, and at least the resize), as fastai's presizing does: the train
+ * transform's crops then come from at least as many pixels as they have on a typical ImageNet image, and the eval
+ * transform's resize starts from enough. Smaller images are kept as they are, bit for bit.
  */
-public final class DecodedImages implements LabelledImageSource, AutoCloseable {
+public final class DecodedImages implements LabelledImageSource {
 
-    private final FileChannel pixels;
-    private final long[] offsets;
+    private static final Pattern KEY = Pattern.compile("[0-9a-f]{16,128}");
+    private static final int HEADER = 2 * Integer.BYTES;
+
+    private final Path[] files;
     private final int[] widths;
     private final int[] heights;
     private final int[] labels;
     private final List<String> keys;
     private final Preprocessor preprocessor;
     private final ImageShape shape;
-    private final long bytes;
+    private final int decoded;
 
-    private DecodedImages(FileChannel pixels, long[] offsets, int[] widths, int[] heights, int[] labels,
-                          List<String> keys, Preprocessor preprocessor, long bytes) {
-        this.pixels = pixels;
-        this.offsets = offsets;
+    private DecodedImages(Path[] files, int[] widths, int[] heights, int[] labels, List<String> keys,
+                          Preprocessor preprocessor, int decoded) {
+        this.files = files;
         this.widths = widths;
         this.heights = heights;
         this.labels = labels;
         this.keys = keys;
         this.preprocessor = preprocessor;
-        this.bytes = bytes;
+        this.decoded = decoded;
         int crop = preprocessor.preprocessing().crop();
         this.shape = new ImageShape(3, crop, crop);
     }
@@ -63,103 +69,128 @@ public final class DecodedImages implements LabelledImageSource, AutoCloseable {
     }
 
     /**
-     * Decodes the files into {@code pixelFile} (created or truncated; deleted with the stage's work folder);
+     * The images of {@code files}, decoded into {@code folder} unless an earlier stage or run left them there;
      * {@code labels[i]} is the index of file i's label in the stage's label list, {@code keys[i]} its content hash
-     * (sha256).
+     * (sha256, lower-case hex), which names its decoded file.
      */
     public static DecodedImages decode(List<Path> files, int[] labels, List<String> keys, Preprocessor preprocessor,
-                                       Path pixelFile) {
+                                       Path folder) {
         if (files.size() != labels.length || files.size() != keys.size()) {
             throw new IllegalArgumentException(files.size() + " files, " + labels.length + " labels, " + keys.size()
                     + " keys");
         }
+        for (String key : keys) {
+            if (!KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException("not a content key (lower-case hex): " + key);
+            }
+        }
         int presize = presize(preprocessor.preprocessing());
-        long[] offsets = new long[files.size()];
+        Path presized = folder.resolve("presize-" + presize);
+        Path[] decodedFiles = new Path[files.size()];
         int[] widths = new int[files.size()];
         int[] heights = new int[files.size()];
-        AtomicLong end = new AtomicLong();
-        FileChannel channel;
-        try {
-            // Truncated: a worker that died mid-stage leaves its work folder behind for the redelivered command.
-            channel = FileChannel.open(pixelFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the decoded images' file " + pixelFile, e);
-        }
-        try {
-            IntStream.range(0, files.size()).parallel().forEach(i -> {
-                BufferedImage image = Images.shrink(read(files.get(i)), presize);
-                int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-                ByteBuffer packed = ByteBuffer.allocate(rgb.length * 3);
-                for (int pixel : rgb) {
-                    packed.put((byte) (pixel >> 16)).put((byte) (pixel >> 8)).put((byte) pixel);
-                }
-                widths[i] = image.getWidth();
-                heights[i] = image.getHeight();
-                offsets[i] = end.getAndAdd(packed.capacity());
-                write(channel, packed.flip(), offsets[i], pixelFile);
-            });
-        } catch (RuntimeException e) {
-            closeQuietly(channel);
-            throw e;
-        }
-        return new DecodedImages(channel, offsets, widths, heights, labels, List.copyOf(keys), preprocessor,
-                end.get());
+        AtomicInteger decodedNow = new AtomicInteger();
+        IntStream.range(0, files.size()).parallel().forEach(i -> {
+            Path target = presized.resolve(keys.get(i) + ".rgb");
+            decodedFiles[i] = target;
+            int[] size = storedSize(target);
+            if (size == null) {
+                size = decodeInto(files.get(i), presize, target);
+                decodedNow.incrementAndGet();
+            }
+            widths[i] = size[0];
+            heights[i] = size[1];
+        });
+        return new DecodedImages(decodedFiles, widths, heights, labels, List.copyOf(keys), preprocessor,
+                decodedNow.get());
     }
 
-    private static BufferedImage read(Path file) {
+    /** Width and height of a complete decoded file (then marked as used), or null when there is none. */
+    private static int[] storedSize(Path file) {
+        if (!CacheBudget.touch(file)) {
+            return null;
+        }
         try {
-            return Images.decode(Files.readAllBytes(file));
+            long length = Files.size(file);
+            if (length < HEADER) {
+                return null;
+            }
+            ByteBuffer header;
+            try (InputStream in = Files.newInputStream(file)) {
+                header = ByteBuffer.wrap(in.readNBytes(HEADER));
+            }
+            int width = header.getInt(0);
+            int height = header.getInt(Integer.BYTES);
+            return width > 0 && height > 0 && length == HEADER + 3L * width * height ? new int[] {width, height}
+                    : null;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read decoded image " + file, e);
+        }
+    }
+
+    private static int[] decodeInto(Path file, int presize, Path target) {
+        BufferedImage image;
+        try {
+            image = Images.shrink(Images.decode(Files.readAllBytes(file)), presize);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read cached image " + file, e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cached image " + file.getFileName() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void write(FileChannel channel, ByteBuffer buffer, long position, Path file) {
-        try {
-            for (long at = position; buffer.hasRemaining(); ) {
-                at += channel.write(buffer, at);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write decoded images to " + file, e);
+        int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        ByteBuffer bytes = ByteBuffer.allocate(HEADER + rgb.length * 3);
+        bytes.putInt(image.getWidth()).putInt(image.getHeight());
+        for (int pixel : rgb) {
+            bytes.put((byte) (pixel >> 16)).put((byte) (pixel >> 8)).put((byte) pixel);
         }
+        try {
+            AtomicFiles.write(target, bytes.array());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write decoded image " + target, e);
+        }
+        return new int[] {image.getWidth(), image.getHeight()};
     }
 
-    /** Image {@code index} as decoded (and shrunk), read back from the file. */
+    /** Image {@code index} as decoded (and shrunk), read back from its file. */
     BufferedImage image(int index) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(files[index]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read decoded image " + files[index], e);
+        }
         int width = widths[index];
         int height = heights[index];
-        ByteBuffer packed = ByteBuffer.allocate(width * height * 3);
-        try {
-            for (long at = offsets[index]; packed.hasRemaining(); ) {
-                int read = pixels.read(packed, at);
-                if (read < 0) {
-                    throw new IOException("the file ends before image " + index);
-                }
-                at += read;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read decoded image " + index, e);
+        if (bytes.length != HEADER + 3L * width * height) {
+            throw new IllegalStateException("decoded image " + files[index] + " changed while the stage used it");
         }
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-        byte[] bytes = packed.array();
-        for (int i = 0, b = 0; i < rgb.length; i++, b += 3) {
+        for (int i = 0, b = HEADER; i < rgb.length; i++, b += 3) {
             rgb[i] = (bytes[b] & 0xFF) << 16 | (bytes[b + 1] & 0xFF) << 8 | (bytes[b + 2] & 0xFF);
         }
         return image;
     }
 
-    /** Bytes of decoded pixels in the file. */
+    /** Bytes of decoded pixels of the split. */
     public long bytes() {
-        return bytes;
+        long total = 0;
+        for (int i = 0; i < widths.length; i++) {
+            total += 3L * widths[i] * heights[i];
+        }
+        return total;
+    }
+
+    /** Images this call decoded; the others were decoded by an earlier stage or run. */
+    public int decoded() {
+        return decoded;
     }
 
     @Override
     public int size() {
-        return offsets.length;
+        return files.length;
     }
 
     @Override
@@ -193,22 +224,5 @@ public final class DecodedImages implements LabelledImageSource, AutoCloseable {
         Preprocessing p = preprocessor.preprocessing();
         return "eval presize=" + presize(p) + " resize=" + p.resize() + " crop=" + p.crop() + " mean=" + p.mean()
                 + " std=" + p.std();
-    }
-
-    @Override
-    public void close() {
-        try {
-            pixels.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the decoded images' file", e);
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // the decoding failure is what matters
-        }
     }
 }

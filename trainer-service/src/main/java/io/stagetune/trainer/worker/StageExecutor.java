@@ -50,6 +50,7 @@ public class StageExecutor {
     private final Path workRoot;
     private final WorkerDevices devices;
     private final FeatureStore features;
+    private final Path decoded;
     private final CacheBudget budget;
     private final int preprocessingThreads;
 
@@ -63,7 +64,8 @@ public class StageExecutor {
         this.workRoot = root.resolve("work");
         this.preprocessingThreads = config.worker().preprocessingThreads();
         this.features = new FeatureStore(root.resolve("features"));
-        this.budget = new CacheBudget(List.of(root.resolve("images"), root.resolve("features")),
+        this.decoded = root.resolve("decoded");
+        this.budget = new CacheBudget(List.of(root.resolve("images"), decoded, root.resolve("features")),
                 config.worker().cacheMaxSize().asLongValue());
         metrics.cache(budget);
         budget.trimAfterTask();
@@ -118,16 +120,15 @@ public class StageExecutor {
             preprocessing = parent.preprocessing();
             head = start.resolve(CheckpointManifest.HEAD_FILE);
         }
-        try (Splits splits = splits(command, labels, preprocessing, work)) {
-            LOG.infof("run %s stage %s: %d training and %d validation images decoded (%d MB of pixels, shorter side "
-                            + "at most %d)", command.runId(), command.stage(), splits.training().size(),
-                    splits.validation().size(), (splits.training().bytes() + splits.validation().bytes()) / 1_000_000,
-                    DecodedImages.presize(preprocessing));
-            StageRequest request = new StageRequest(command.stage(), backbone, head, labels,
-                    settings.hyperparameters(), splits.training(), splits.validation(), null, devices.devices(),
-                    features, preprocessingThreads);
-            return train(command, uri, work, observer, request, labels, preprocessing);
-        }
+        Splits splits = splits(command, labels, preprocessing);
+        LOG.infof("run %s stage %s: %d training and %d validation images (%d MB of pixels, shorter side at most %d), "
+                        + "%d decoded now, the others by an earlier stage or run", command.runId(), command.stage(),
+                splits.training().size(), splits.validation().size(),
+                (splits.training().bytes() + splits.validation().bytes()) / 1_000_000,
+                DecodedImages.presize(preprocessing), splits.training().decoded() + splits.validation().decoded());
+        StageRequest request = new StageRequest(command.stage(), backbone, head, labels, settings.hyperparameters(),
+                splits.training(), splits.validation(), null, devices.devices(), features, preprocessingThreads);
+        return train(command, uri, work, observer, request, labels, preprocessing);
     }
 
     private Outcome train(StageCommand command, String uri, Path work, EpochObserver observer, StageRequest request,
@@ -162,17 +163,11 @@ public class StageExecutor {
         return new Outcome(manifest, uri, true);
     }
 
-    /** The stage's training and validation images, decoded into files of its work folder. */
-    private record Splits(DecodedImages training, DecodedImages validation) implements AutoCloseable {
-        @Override
-        public void close() {
-            try (validation) {
-                training.close();
-            }
-        }
+    /** The stage's training and validation images. */
+    private record Splits(DecodedImages training, DecodedImages validation) {
     }
 
-    private Splits splits(StageCommand command, List<String> labels, Preprocessing preprocessing, Path work) {
+    private Splits splits(StageCommand command, List<String> labels, Preprocessing preprocessing) {
         List<ManifestEntry> entries = manifests.entries(command.datasetId(), command.datasetVersion());
         Map<String, Integer> labelIndex = new HashMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -192,15 +187,8 @@ public class StageExecutor {
                     + " has " + trainEntries.size() + " training and " + valEntries.size()
                     + " validation images of the labels " + labels + "; both are needed");
         }
-        DecodedImages training = images(trainEntries, labelIndex, preprocessor, work.resolve("train.rgb"));
-        DecodedImages validation;
-        try {
-            validation = images(valEntries, labelIndex, preprocessor, work.resolve("val.rgb"));
-        } catch (RuntimeException e) {
-            training.close();
-            throw e;
-        }
-        return new Splits(training, validation);
+        return new Splits(images(trainEntries, labelIndex, preprocessor),
+                images(valEntries, labelIndex, preprocessor));
     }
 
     /** The split's entries of labels the model knows (a later stage cannot learn labels its parent lacks). */
@@ -217,11 +205,11 @@ public class StageExecutor {
     }
 
     private DecodedImages images(List<ManifestEntry> selected, Map<String, Integer> labelIndex,
-                                 Preprocessor preprocessor, Path pixelFile) {
+                                 Preprocessor preprocessor) {
         List<Path> files = cache.fetch(manifests.bucket(), selected);
         int[] labels = selected.stream().mapToInt(entry -> labelIndex.get(entry.label())).toArray();
         return DecodedImages.decode(files, labels, selected.stream().map(ManifestEntry::sha256).toList(), preprocessor,
-                pixelFile);
+                decoded);
     }
 
     private static void deleteRecursively(Path directory) {

@@ -93,8 +93,8 @@ class StageWorkerTest {
                     .contains("trainer_epochs_total" + labels + " 3.0");
         }
         assertThat(metrics).contains("trainer_commands_in_flight");
-        // The test budget (50K) is below one stage's images and features (~120K): every stage is followed by
-        // evictions, and LAYER4 and FULL trained on images fetched again after the stage before them.
+        // The test budget (50K) is below one stage's images, decoded images and features (~300K): every stage is
+        // followed by evictions, and LAYER4 and FULL trained on images fetched and decoded again.
         assertThat(PrometheusText.value(metrics, "trainer_cache_max_bytes")).isEqualTo(50 * 1024);
         assertThat(PrometheusText.value(metrics, "trainer_cache_evicted_bytes_total")).isPositive();
         assertThat(PrometheusText.value(metrics, "trainer_cache_bytes")).isPositive().isLessThanOrEqualTo(50 * 1024 * 0.9);
