@@ -110,7 +110,8 @@ abstract class EvaluatorPipelineScenarios {
         // The test budget (64K) is below a test split: each evaluation evicted, and the next fetched again.
         assertThat(PrometheusText.value(metrics, "evaluator_cache_max_bytes")).isEqualTo(64 * 1024);
         assertThat(PrometheusText.value(metrics, "evaluator_cache_evicted_bytes_total")).isPositive();
-        assertThat(PrometheusText.value(metrics, "evaluator_cache_bytes")).isPositive().isLessThanOrEqualTo(64 * 1024 * 0.9);
+        assertThat(PrometheusText.value(metrics, "evaluator_cache_bytes")).isPositive()
+                .isLessThanOrEqualTo(64 * 1024 * 0.9);
 
         // Redelivery: no second version, no second decision, the same result again.
         TopicEvents.publish(kafka.bootstrapServers(), full);

@@ -19,8 +19,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -69,9 +71,20 @@ public final class DecodedImages implements LabelledImageSource {
     }
 
     /**
+     * The content keys among {@code keys} without a complete decoded file in {@code folder} for this preprocessing:
+     * only their original files are needed by {@link #decode}.
+     */
+    public static Set<String> missing(List<String> keys, Preprocessing preprocessing, Path folder) {
+        Path presized = folder.resolve("presize-" + presize(preprocessing));
+        return keys.parallelStream().filter(key -> storedSize(presized.resolve(checked(key) + ".rgb")) == null)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
      * The images of {@code files}, decoded into {@code folder} unless an earlier stage or run left them there;
      * {@code labels[i]} is the index of file i's label in the stage's label list, {@code keys[i]} its content hash
-     * (sha256, lower-case hex), which names its decoded file.
+     * (sha256, lower-case hex), which names its decoded file. {@code files[i]} may be null when image i is decoded
+     * already (not in {@link #missing}).
      */
     public static DecodedImages decode(List<Path> files, int[] labels, List<String> keys, Preprocessor preprocessor,
                                        Path folder) {
@@ -79,11 +92,7 @@ public final class DecodedImages implements LabelledImageSource {
             throw new IllegalArgumentException(files.size() + " files, " + labels.length + " labels, " + keys.size()
                     + " keys");
         }
-        for (String key : keys) {
-            if (!KEY.matcher(key).matches()) {
-                throw new IllegalArgumentException("not a content key (lower-case hex): " + key);
-            }
-        }
+        keys.forEach(DecodedImages::checked);
         int presize = presize(preprocessor.preprocessing());
         Path presized = folder.resolve("presize-" + presize);
         Path[] decodedFiles = new Path[files.size()];
@@ -95,6 +104,10 @@ public final class DecodedImages implements LabelledImageSource {
             decodedFiles[i] = target;
             int[] size = storedSize(target);
             if (size == null) {
+                if (files.get(i) == null) {
+                    throw new IllegalStateException("image " + keys.get(i)
+                            + " has neither a decoded nor an original file");
+                }
                 size = decodeInto(files.get(i), presize, target);
                 decodedNow.incrementAndGet();
             }
@@ -103,6 +116,13 @@ public final class DecodedImages implements LabelledImageSource {
         });
         return new DecodedImages(decodedFiles, widths, heights, labels, List.copyOf(keys), preprocessor,
                 decodedNow.get());
+    }
+
+    private static String checked(String key) {
+        if (!KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("not a content key (lower-case hex): " + key);
+        }
+        return key;
     }
 
     /** Width and height of a complete decoded file (then marked as used), or null when there is none. */

@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -204,12 +205,19 @@ public class StageExecutor {
         return Long.parseLong(entry.sha256().substring(8, 16), 16) % 10 == 0;
     }
 
+    /** The split's images: those decoded by an earlier stage or run as they are, the others downloaded first. */
     private DecodedImages images(List<ManifestEntry> selected, Map<String, Integer> labelIndex,
                                  Preprocessor preprocessor) {
-        List<Path> files = cache.fetch(manifests.bucket(), selected);
+        List<String> keys = selected.stream().map(ManifestEntry::sha256).toList();
+        Set<String> missing = DecodedImages.missing(keys, preprocessor.preprocessing(), decoded);
+        List<ManifestEntry> needed = selected.stream().filter(entry -> missing.contains(entry.sha256())).toList();
+        Map<String, Path> originals = new HashMap<>();
+        List<Path> fetched = cache.fetch(manifests.bucket(), needed);
+        for (int i = 0; i < needed.size(); i++) {
+            originals.put(needed.get(i).sha256(), fetched.get(i));
+        }
         int[] labels = selected.stream().mapToInt(entry -> labelIndex.get(entry.label())).toArray();
-        return DecodedImages.decode(files, labels, selected.stream().map(ManifestEntry::sha256).toList(), preprocessor,
-                decoded);
+        return DecodedImages.decode(keys.stream().map(originals::get).toList(), labels, keys, preprocessor, decoded);
     }
 
     private static void deleteRecursively(Path directory) {

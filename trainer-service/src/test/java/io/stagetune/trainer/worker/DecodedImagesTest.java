@@ -87,7 +87,8 @@ class DecodedImagesTest {
         // is not): it is decoded again. The others are read without their originals.
         Path second = folder.resolve("presize-56/" + keys(3).get(1) + ".rgb");
         Files.write(second, Arrays.copyOf(Files.readAllBytes(second), 100));
-        List<Path> originals = List.of(work.resolve("gone-0.png"), files.get(1), work.resolve("gone-2.png"));
+        assertThat(DecodedImages.missing(keys(3), PREPROCESSING, folder)).containsExactly(keys(3).get(1));
+        List<Path> originals = Arrays.asList(null, files.get(1), null);
 
         DecodedImages again = DecodedImages.decode(originals, new int[] {0, 1, 2}, keys(3), PREPROCESSOR, folder);
 
@@ -138,7 +139,8 @@ class DecodedImagesTest {
     }
 
     private static List<Path> sample(int count) throws IOException {
-        try (Stream<Path> files = Files.list(TrainingDataset.repositoryFile("fixtures/fashion-mnist-sample/train/bag"))) {
+        Path bags = TrainingDataset.repositoryFile("fixtures/fashion-mnist-sample/train/bag");
+        try (Stream<Path> files = Files.list(bags)) {
             return files.sorted().limit(count).toList();
         }
     }

@@ -97,7 +97,8 @@ class StageWorkerTest {
         // followed by evictions, and LAYER4 and FULL trained on images fetched and decoded again.
         assertThat(PrometheusText.value(metrics, "trainer_cache_max_bytes")).isEqualTo(50 * 1024);
         assertThat(PrometheusText.value(metrics, "trainer_cache_evicted_bytes_total")).isPositive();
-        assertThat(PrometheusText.value(metrics, "trainer_cache_bytes")).isPositive().isLessThanOrEqualTo(50 * 1024 * 0.9);
+        assertThat(PrometheusText.value(metrics, "trainer_cache_bytes")).isPositive()
+                .isLessThanOrEqualTo(50 * 1024 * 0.9);
     }
 
     @Test
