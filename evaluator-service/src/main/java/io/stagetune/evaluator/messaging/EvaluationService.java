@@ -86,8 +86,19 @@ public class EvaluationService {
         budget.trimAfterTask();
     }
 
-    /** The events this checkpoint yields: its evaluation, with the promotion decision when it closed the run. */
+    /**
+     * The events this checkpoint yields: its evaluation, with the promotion decision when it closed the run. The
+     * image cache is trimmed afterwards, not between the candidate's and production's evaluations of one split.
+     */
     public EvaluationCompleted process(CheckpointPublished checkpoint) {
+        try {
+            return evaluated(checkpoint);
+        } finally {
+            budget.trimAfterTask();
+        }
+    }
+
+    private EvaluationCompleted evaluated(CheckpointPublished checkpoint) {
         VersionView version = registered(checkpoint);
         EvaluationMetrics candidateMetrics = RegistryMetrics.fromRegistry(version.metrics());
         EvaluationCompleted.Promotion promotion = checkpoint.lastStage() ? decide(checkpoint) : null;
@@ -191,7 +202,6 @@ public class EvaluationService {
             throw new UncheckedIOException("cannot evaluate " + checkpointUri, e);
         } finally {
             deleteRecursively(folder);
-            budget.trimAfterTask();
         }
     }
 
