@@ -5,7 +5,8 @@
 #   scripts/benchmark-decoding.sh [photos] [width] [height] [crop]
 #
 # Defaults: 100 photos of 4032x3024 (a 12-megapixel phone camera), crop 224. The heap is 8 GB, so that the
-# on-heap side fits.
+# on-heap side fits, and fixed (-Xms = -Xmx), as the trainer's image runs it: a heap that G1 shrinks and grows
+# again faults its pages in anew, which cut batch preparation to a fifth (trainer-service/TRAINING.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=trainer-service/target/benchmark
@@ -13,5 +14,5 @@ mkdir -p "$work"
 ./mvnw -B -q -pl pipeline-common,trainer-service test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/$work/classpath.txt" >/dev/null
 classpath="trainer-service/target/test-classes:trainer-service/target/classes:$(cat "$work/classpath.txt")"
-java -Xmx8g -cp "$classpath" io.stagetune.trainer.worker.DecodingBenchmark "${1:-100}" "${2:-4032}" "${3:-3024}" \
+java -Xms8g -Xmx8g -cp "$classpath" io.stagetune.trainer.worker.DecodingBenchmark "${1:-100}" "${2:-4032}" "${3:-3024}" \
   "${4:-224}"
