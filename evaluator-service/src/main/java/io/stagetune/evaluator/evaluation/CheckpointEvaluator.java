@@ -1,31 +1,59 @@
 package io.stagetune.evaluator.evaluation;
 
+import io.stagetune.common.image.DecodedImageFiles;
 import io.stagetune.common.image.Images;
+import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Runs a {@link CheckpointModel} over labelled test images in batches and tallies the predictions. Test labels
  * the model does not know get their own rows (the model can never be right about them), after the model's labels.
+ * <p>
+ * With a folder for decoded images, each test image with a content key is decoded once and kept there shrunk to
+ * the model's resize ({@link DecodedImageFiles}): later evaluations of the same images (the run's other stages,
+ * production on the same split, later dataset versions) read a small file instead of decoding a photo again. The
+ * eval transform then only crops, so the pixels are those of torchvision's {@code Resize} (to 8 bits, as PIL's)
+ * and {@code CenterCrop}. The next batch is decoded and transformed while the model works on the current one.
  */
 public final class CheckpointEvaluator {
 
     private final int batchSize;
+    private final Path decodedRoot;
 
+    /** Decodes every image from its file on every evaluation. */
     public CheckpointEvaluator(int batchSize) {
+        this(batchSize, null);
+    }
+
+    /** Keeps decoded test images under {@code decodedRoot} (null: decodes them every time). */
+    public CheckpointEvaluator(int batchSize, Path decodedRoot) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         this.batchSize = batchSize;
+        this.decodedRoot = decodedRoot;
+    }
+
+    /** Where images evaluated with {@code preprocessing} are kept decoded; null without a folder. */
+    public DecodedImageFiles decodedFiles(Preprocessing preprocessing) {
+        return decodedRoot == null ? null : new DecodedImageFiles(decodedRoot, preprocessing.resize());
     }
 
     public Evaluation evaluate(CheckpointModel model, TestSplit split, List<LabelledImage> images) {
@@ -38,19 +66,33 @@ public final class CheckpointEvaluator {
         labels.forEach(label -> labelIndex.put(label, labelIndex.size()));
         EvaluationMetrics.Tally tally = new EvaluationMetrics.Tally(labels);
         Preprocessor preprocessor = model.preprocessor();
-        int floats = preprocessor.outputLength();
-        float[] inputs = new float[Math.min(batchSize, images.size()) * floats];
-        for (int from = 0; from < images.size(); from += batchSize) {
-            int count = Math.min(batchSize, images.size() - from);
-            for (int i = 0; i < count; i++) {
-                preprocessor.evalTransform(decode(images.get(from + i)), inputs, i * floats);
+        Inputs inputs = new Inputs(images, preprocessor, decodedFiles(preprocessor.preprocessing()));
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "evaluation-prefetch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletableFuture<float[]> next = CompletableFuture.supplyAsync(() -> inputs.batch(0, batchSize), prefetch);
+            for (int from = 0; from < images.size(); from += batchSize) {
+                int count = Math.min(batchSize, images.size() - from);
+                float[] batch = next.join();
+                int following = from + batchSize;
+                if (following < images.size()) {
+                    next = CompletableFuture.supplyAsync(() -> inputs.batch(following, batchSize), prefetch);
+                }
+                int[] predicted = model.predict(batch, count);
+                for (int i = 0; i < count; i++) {
+                    tally.add(labelIndex.get(images.get(from + i).label()), predicted[i]);
+                }
             }
-            int[] predicted = model.predict(inputs, count);
-            for (int i = 0; i < count; i++) {
-                tally.add(labelIndex.get(images.get(from + i).label()), predicted[i]);
-            }
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } finally {
+            prefetch.shutdownNow();
         }
-        return new Evaluation(split, tally.metrics(), Duration.ofNanos(System.nanoTime() - began));
+        return new Evaluation(split, tally.metrics(), Duration.ofNanos(System.nanoTime() - began),
+                inputs.decoded.get());
     }
 
     static List<String> matrixLabels(List<String> modelLabels, List<LabelledImage> images) {
@@ -60,11 +102,47 @@ public final class CheckpointEvaluator {
         return labels;
     }
 
-    private static BufferedImage decode(LabelledImage image) {
-        try {
-            return Images.decode(Files.readAllBytes(image.file()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read test image " + image.file(), e);
+    /** The network inputs of the test images, batch by batch. */
+    private record Inputs(List<LabelledImage> images, Preprocessor preprocessor, DecodedImageFiles decodedFiles,
+                          AtomicInteger decoded) {
+
+        Inputs(List<LabelledImage> images, Preprocessor preprocessor, DecodedImageFiles decodedFiles) {
+            this(images, preprocessor, decodedFiles, new AtomicInteger());
+        }
+
+        /** Images {@code from .. from + size} (fewer at the end), eval-transformed, images decoded in parallel. */
+        float[] batch(int from, int size) {
+            int count = Math.min(size, images.size() - from);
+            int floats = preprocessor.outputLength();
+            float[] out = new float[count * floats];
+            IntStream.range(0, count).parallel()
+                    .forEach(i -> preprocessor.evalTransform(image(images.get(from + i)), out, i * floats));
+            return out;
+        }
+
+        private BufferedImage image(LabelledImage image) {
+            if (decodedFiles == null || image.key() == null) {
+                decoded.incrementAndGet();
+                return decode(image.file());
+            }
+            int[] size = decodedFiles.size(image.key());
+            if (size != null) {
+                return decodedFiles.read(image.key(), size[0], size[1]);
+            }
+            if (image.file() == null) {
+                throw new IllegalStateException("test image " + image.key()
+                        + " has neither a decoded nor an original file");
+            }
+            decoded.incrementAndGet();
+            return decodedFiles.decode(image.key(), image.file());
+        }
+
+        private static BufferedImage decode(Path file) {
+            try {
+                return Images.decode(Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read test image " + file, e);
+            }
         }
     }
 }

@@ -2,8 +2,11 @@ package io.stagetune.evaluator.evaluation;
 
 import java.time.Duration;
 
-/** The outcome of evaluating one model on one test split, and how long it took. */
-public record Evaluation(TestSplit testSplit, EvaluationMetrics metrics, Duration duration) {
+/**
+ * The outcome of evaluating one model on one test split, how long it took, and how many of its images had to be
+ * decoded from their originals (the others were decoded by an earlier evaluation).
+ */
+public record Evaluation(TestSplit testSplit, EvaluationMetrics metrics, Duration duration, int imagesDecoded) {
 
     public double imagesPerSecond() {
         double seconds = duration.toNanos() / 1e9;

@@ -22,6 +22,7 @@ import io.stagetune.evaluator.evaluation.CheckpointEvaluator;
 import io.stagetune.evaluator.evaluation.CheckpointModel;
 import io.stagetune.evaluator.evaluation.Evaluation;
 import io.stagetune.evaluator.evaluation.EvaluationMetrics;
+import io.stagetune.evaluator.evaluation.LabelledImage;
 import io.stagetune.evaluator.evaluation.TestSplit;
 import io.stagetune.evaluator.evaluation.TestSplitImages;
 import io.stagetune.evaluator.promotion.BestVersion;
@@ -76,12 +77,13 @@ public class EvaluationService {
         this.manifests = new DatasetManifests(store, storeConfig.datasetsBucket());
         this.policy = policy;
         this.metrics = metrics;
-        this.evaluator = new CheckpointEvaluator(config.batchSize());
         Path root = Path.of(config.cacheDir());
+        this.evaluator = new CheckpointEvaluator(config.batchSize(), root.resolve("decoded"));
         this.testImages = new TestSplitImages(manifests, new ImageCache(store, root.resolve("images"),
                 config.downloadParallelism()));
         this.work = root.resolve("work");
-        this.budget = new CacheBudget(List.of(root.resolve("images")), config.cacheMaxSize().asLongValue());
+        this.budget = new CacheBudget(List.of(root.resolve("images"), root.resolve("decoded")),
+                config.cacheMaxSize().asLongValue());
         metrics.cache(budget);
         budget.trimAfterTask();
     }
@@ -196,7 +198,13 @@ public class EvaluationService {
         try {
             Path local = new CheckpointDownloader(store).download(checkpointUri, folder);
             try (CheckpointModel model = CheckpointModel.load(local)) {
-                return evaluator.evaluate(model, split, testImages.fetch(split));
+                List<LabelledImage> images = testImages.fetch(split,
+                        evaluator.decodedFiles(model.preprocessor().preprocessing()));
+                Evaluation evaluation = evaluator.evaluate(model, split, images);
+                metrics.imagesDecoded(evaluation.imagesDecoded());
+                LOG.infof("evaluated %s on %s: %d images, %d decoded now, %.0f images/s", checkpointUri, split,
+                        images.size(), evaluation.imagesDecoded(), evaluation.imagesPerSecond());
+                return evaluation;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot evaluate " + checkpointUri, e);

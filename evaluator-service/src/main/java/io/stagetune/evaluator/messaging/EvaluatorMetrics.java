@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Evaluation metrics: accuracy and per-class accuracy of production and of the latest candidate (label = class
- * name, bounded by the model's labels), evaluations, their duration and images/s, promotion decisions, and the
- * local image cache's size, budget and evictions.
+ * name, bounded by the model's labels), evaluations, their duration and images/s, promotion decisions, the local
+ * image cache's size, budget and evictions, and the test images decoded from their originals (the others were read
+ * as an earlier evaluation decoded them).
  */
 @ApplicationScoped
 public class EvaluatorMetrics {
@@ -38,6 +39,11 @@ public class EvaluatorMetrics {
         Gauge.builder("evaluator.cache.max", budget, CacheBudget::maxBytes).baseUnit("bytes").register(registry);
         FunctionCounter.builder("evaluator.cache.evicted", budget, CacheBudget::evictedBytes).baseUnit("bytes")
                 .register(registry);
+    }
+
+    /** Test images an evaluation decoded from their originals. */
+    public void imagesDecoded(int images) {
+        registry.counter("evaluator.images.decoded").increment(images);
     }
 
     public void evaluated(String model, String stage, Evaluation evaluation) {

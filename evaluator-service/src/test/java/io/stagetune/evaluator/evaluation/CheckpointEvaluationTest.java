@@ -7,6 +7,8 @@ import io.stagetune.common.dataset.ImageCache;
 import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.embedded.EmbeddedS3;
 import io.stagetune.common.events.Split;
+import io.stagetune.common.image.DecodedImageFiles;
+import io.stagetune.common.image.Images;
 import io.stagetune.common.storage.ObjectKeys;
 import io.stagetune.common.storage.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +25,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -139,6 +145,83 @@ class CheckpointEvaluationTest {
     }
 
     @Test
+    void aSplitIsDecodedOnceAndLaterEvaluationsNeitherDownloadNorDecodeIt() throws Exception {
+        Path folder = new CheckpointDownloader(store).download(CHECKPOINT, scratch.resolve("checkpoint-decoded"));
+        CheckpointEvaluator evaluator = new CheckpointEvaluator(32, scratch.resolve("decoded"));
+        DatasetManifests manifests = new DatasetManifests(store, "datasets");
+        Path laterDownloads = scratch.resolve("images-later");
+        try (CheckpointModel model = CheckpointModel.load(folder)) {
+            DecodedImageFiles decoded = evaluator.decodedFiles(model.preprocessor().preprocessing());
+            List<LabelledImage> first = new TestSplitImages(manifests,
+                    new ImageCache(store, scratch.resolve("images-first"), 4)).fetch(SPLIT, decoded);
+            Evaluation once = evaluator.evaluate(model, SPLIT, first);
+            // Another evaluation, as after a restart with an empty download cache: every image is decoded already.
+            List<LabelledImage> later = new TestSplitImages(manifests, new ImageCache(store, laterDownloads, 4))
+                    .fetch(SPLIT, decoded);
+            Evaluation again = evaluator.evaluate(model, SPLIT, later);
+
+            assertThat(first).hasSize(200).allSatisfy(image -> assertThat(image.file()).isNotNull());
+            assertThat(once.imagesDecoded()).isEqualTo(200);
+            assertThat(later).hasSize(200).allSatisfy(image -> assertThat(image.file()).isNull());
+            assertThat(again.imagesDecoded()).isZero();
+            assertThat(regularFiles(laterDownloads)).isZero();
+            // 28x28 images are smaller than the resize: kept as they are, so the metrics are exactly the direct ones.
+            assertThat(once.metrics()).isEqualTo(directMetrics(folder, test));
+            assertThat(again.metrics()).isEqualTo(once.metrics());
+
+            Files.delete(decoded.file(later.get(7).key()));
+            assertThatThrownBy(() -> evaluator.evaluate(model, SPLIT, later)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(later.get(7).key()).hasMessageContaining("neither a decoded nor an original");
+        }
+    }
+
+    @Test
+    void photosAreKeptShrunkToTheResizeAndEvaluatedAsTorchvisionResizesThem() throws Exception {
+        Path folder = new CheckpointDownloader(store).download(CHECKPOINT, scratch.resolve("checkpoint-photos"));
+        Path photos = Files.createDirectories(scratch.resolve("photos"));
+        Path shrunkPhotos = Files.createDirectories(scratch.resolve("photos-shrunk"));
+        Random random = new Random(5);
+        List<LabelledImage> originals = new ArrayList<>();
+        List<LabelledImage> shrunk = new ArrayList<>();
+        try (CheckpointModel model = CheckpointModel.load(folder)) {
+            int resize = model.preprocessor().preprocessing().resize();
+            for (int i = 0; i < 12; i++) {
+                BufferedImage photo = EvaluationFixtures.photo(random, 640, 480);
+                Path file = photos.resolve(i + ".png");
+                ImageIO.write(photo, "png", file.toFile());
+                Path small = shrunkPhotos.resolve(i + ".png");
+                ImageIO.write(Images.shrink(photo, resize), "png", small.toFile());
+                String label = model.labels().get(i % model.labels().size());
+                originals.add(new LabelledImage(file, label, sha256(Files.readAllBytes(file))));
+                shrunk.add(new LabelledImage(small, label));
+            }
+            CheckpointEvaluator evaluator = new CheckpointEvaluator(5, scratch.resolve("photos-decoded"));
+            Evaluation evaluation = evaluator.evaluate(model, SPLIT, originals);
+            Evaluation expected = new CheckpointEvaluator(5).evaluate(model, SPLIT, shrunk);
+
+            assertThat(evaluation.imagesDecoded()).isEqualTo(12);
+            DecodedImageFiles decoded = evaluator.decodedFiles(model.preprocessor().preprocessing());
+            // 640x480 shrunk to a shorter side of 36 is 48x36: 3 bytes per pixel after the 8-byte header.
+            assertThat(originals).allSatisfy(image -> assertThat(decoded.size(image.key())).containsExactly(48, 36));
+            assertThat(Files.size(decoded.file(originals.get(0).key()))).isEqualTo(8 + 3 * 48 * 36);
+            assertThat(evaluation.metrics()).isEqualTo(expected.metrics());
+        }
+    }
+
+    private static long regularFiles(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
     void refusesAnIncompleteCheckpoint() throws IOException {
         store.put("checkpoints", "fashion/run-2/head/backbone.pt", new byte[] {1}, "application/octet-stream");
         Path partial = Files.createDirectories(scratch.resolve("partial"));
@@ -163,7 +246,7 @@ class CheckpointEvaluationTest {
 
     private static ManifestEntry upload(LabelledImage image, Split split) throws Exception {
         byte[] bytes = Files.readAllBytes(image.file());
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String sha256 = sha256(bytes);
         String key = ObjectKeys.image(SPLIT.datasetId(), sha256, "png");
         store.putIfAbsent("datasets", key, bytes, "image/png");
         return new ManifestEntry(key, sha256, image.label(), split, 28, 28);

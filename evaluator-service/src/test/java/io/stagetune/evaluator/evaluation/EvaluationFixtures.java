@@ -8,6 +8,9 @@ import io.stagetune.common.image.Images;
 import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
 
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /** The committed tiny backbone and Fashion-MNIST sample, and checkpoints made from them without training. */
@@ -104,5 +108,21 @@ public final class EvaluationFixtures {
                 "s3://checkpoints/_backbones/resnet-tiny.pt", Map.of(), Instant.parse("2026-01-01T00:00:00Z"));
         Files.write(folder.resolve(CheckpointManifest.FILE), EventJson.writeBytes(manifest));
         return folder;
+    }
+
+    /** A seeded stand-in for a photo: a gradient and a few coloured ellipses. */
+    static BufferedImage photo(Random random, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        graphics.setPaint(new GradientPaint(0, 0, new Color(random.nextInt(0xFFFFFF)), width, height,
+                new Color(random.nextInt(0xFFFFFF))));
+        graphics.fillRect(0, 0, width, height);
+        for (int shape = 0; shape < 8; shape++) {
+            graphics.setColor(new Color(random.nextInt(0xFFFFFF)));
+            graphics.fillOval(random.nextInt(width), random.nextInt(height), 40 + random.nextInt(200),
+                    40 + random.nextInt(200));
+        }
+        graphics.dispose();
+        return image;
     }
 }

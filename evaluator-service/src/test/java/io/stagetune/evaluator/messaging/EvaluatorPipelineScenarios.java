@@ -112,6 +112,9 @@ abstract class EvaluatorPipelineScenarios {
         assertThat(PrometheusText.value(metrics, "evaluator_cache_evicted_bytes_total")).isPositive();
         assertThat(PrometheusText.value(metrics, "evaluator_cache_bytes")).isPositive()
                 .isLessThanOrEqualTo(64 * 1024 * 0.9);
+        // The first evaluation decoded the split's 200 images, the second read the decoded files the trim had kept.
+        assertThat(PrometheusText.value(metrics, "evaluator_images_decoded_total")).isGreaterThanOrEqualTo(200)
+                .isLessThan(400);
 
         // Redelivery: no second version, no second decision, the same result again.
         TopicEvents.publish(kafka.bootstrapServers(), full);

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import static io.stagetune.common.image.TestImages.ONE;
 import static io.stagetune.common.image.TestImages.ZERO;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The Java transforms against torchvision's on the same images (fixtures/preprocessing-reference): PIL
@@ -73,6 +74,23 @@ class TorchvisionParityTest {
             }
         }
         assertThat(largest).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void evalOfAnImageShrunkToTheResizeOnlyCrops() {
+        // The evaluator keeps test images shrunk to the resize (DecodedImageFiles), as PIL's Resize leaves them.
+        BufferedImage shrunk = Images.shrink(reference("scene.png"), 64);
+        float[] out = withoutNormalisation(64, 56).evalTransform(shrunk);
+
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 56; y++) {
+                for (int x = 0; x < 56; x++) {
+                    int level = (shrunk.getRGB(14 + x, 4 + y) >> (16 - 8 * c)) & 0xFF;
+                    assertThat(out[c * 56 * 56 + y * 56 + x] * 255).isCloseTo(level, within(1e-3f));
+                }
+            }
+        }
+        assertThat(largestDifference(out, reference("scene-eval-64-56.png"))).isLessThanOrEqualTo(1);
     }
 
     @Test
