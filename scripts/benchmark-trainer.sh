@@ -9,6 +9,7 @@
 # batch 32, 2 threads, 3 rounds. Java and Python alternate round by round, so a change in the machine's load
 # affects both sides alike; the ratios at the end are the medians of the rounds' ratios. Needs /usr/bin/python3
 # with torch and torchvision. Maven (through the wrapper) compiles what it needs.
+# JAVA_HEAP (e.g. "-Xms4g -Xmx4g", as the trainer's image fixes its heap) is passed to the JVM; default: its own.
 # Both sides run with the same C allocator, the one the local stack gives the trainer: STAGETUNE_MALLOC=auto
 # (tcmalloc where it is installed, else the system's), system, or a library's path.
 set -euo pipefail
@@ -41,7 +42,7 @@ case $malloc in
 esac
 export LD_PRELOAD=${preload}
 java_run() {
-  java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
+  java ${JAVA_HEAP:-} -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -cp "$classpath" io.stagetune.trainer.training.TrainerBenchmark "$backbone" "$images" "$batch" "$side" "$1" \
     2>/dev/null | grep -E '^(HEAD|LAYER4|FULL)'
