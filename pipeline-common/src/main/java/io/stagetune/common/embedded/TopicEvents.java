@@ -14,9 +14,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 /** Publishes and reads pipeline events with plain Kafka clients, as an outside producer or consumer would. */
 public final class TopicEvents {
@@ -47,6 +50,33 @@ public final class TopicEvents {
     /** Raw records of a topic with the key, from the beginning, until {@code expected} arrived or the wait ran out. */
     public static List<String> readRaw(String bootstrapServers, String topic, String key, int expected,
                                        Duration wait) {
+        return readUntil(bootstrapServers, topic, key, values -> values.size() >= expected, wait);
+    }
+
+    /** Events of a topic with the key (null: any key), parsed. */
+    public static List<PipelineEvent> read(String bootstrapServers, String topic, String key, int expected,
+                                           Duration wait) {
+        return readRaw(bootstrapServers, topic, key, expected, wait).stream().map(EventJson::read).toList();
+    }
+
+    /**
+     * Events of a topic with the key, each event id once (its first copy), until {@code expected} distinct events
+     * arrived or the wait ran out: what an idempotent consumer sees of an at-least-once producer, which sends an
+     * event again when its acknowledgement was lost.
+     */
+    public static List<PipelineEvent> readDistinct(String bootstrapServers, String topic, String key, int expected,
+                                                   Duration wait) {
+        return distinct(readUntil(bootstrapServers, topic, key, values -> distinct(values).size() >= expected, wait));
+    }
+
+    private static List<PipelineEvent> distinct(List<String> values) {
+        Map<UUID, PipelineEvent> byId = new LinkedHashMap<>();
+        values.stream().map(EventJson::read).forEach(event -> byId.putIfAbsent(event.eventId(), event));
+        return List.copyOf(byId.values());
+    }
+
+    private static List<String> readUntil(String bootstrapServers, String topic, String key,
+                                          Predicate<List<String>> done, Duration wait) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
@@ -60,17 +90,11 @@ public final class TopicEvents {
             long deadline = System.nanoTime() + wait.toNanos();
             do {
                 collect(consumer, key, values, Duration.ofMillis(200));
-            } while (values.size() < expected && System.nanoTime() < deadline);
+            } while (!done.test(values) && System.nanoTime() < deadline);
             // Drain what is already there, so a caller expecting N sees N+1 when one too many was sent.
             collect(consumer, key, values, Duration.ofMillis(300));
         }
         return values;
-    }
-
-    /** Events of a topic with the key (null: any key), parsed. */
-    public static List<PipelineEvent> read(String bootstrapServers, String topic, String key, int expected,
-                                           Duration wait) {
-        return readRaw(bootstrapServers, topic, key, expected, wait).stream().map(EventJson::read).toList();
     }
 
     private static void collect(KafkaConsumer<String, String> consumer, String key, List<String> values,

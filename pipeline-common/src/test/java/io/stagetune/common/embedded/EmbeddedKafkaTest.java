@@ -1,6 +1,8 @@
 package io.stagetune.common.embedded;
 
 import io.stagetune.common.Topics;
+import io.stagetune.common.events.AliasMoved;
+import io.stagetune.common.events.PipelineEvent;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +72,22 @@ class EmbeddedKafkaTest {
             consumer.subscribe(List.of(Topics.DATASET_EVENTS));
             assertThat(pollUntil(consumer, 1)).extracting(ConsumerRecord::value).contains("hello");
         }
+    }
+
+    @Test
+    void readDistinctSeesEachEventOnceAsAnIdempotentConsumerWould() {
+        AliasMoved first = new AliasMoved(UUID.randomUUID(), PipelineEvent.SCHEMA_VERSION, Instant.EPOCH, "twice",
+                "production", null, 1L, "evaluator", "first");
+        AliasMoved second = new AliasMoved(UUID.randomUUID(), PipelineEvent.SCHEMA_VERSION, Instant.EPOCH, "twice",
+                "production", 1L, 2L, "evaluator", "second");
+        // An at-least-once producer whose acknowledgement was lost sends the first event again.
+        TopicEvents.publish(kafka.bootstrapServers(), first);
+        TopicEvents.publish(kafka.bootstrapServers(), first);
+        TopicEvents.publish(kafka.bootstrapServers(), second);
+
+        assertThat(TopicEvents.read(kafka.bootstrapServers(), first.topic(), "twice", 3, WAIT)).hasSize(3);
+        assertThat(TopicEvents.readDistinct(kafka.bootstrapServers(), first.topic(), "twice", 2, WAIT))
+                .containsExactly(first, second);
     }
 
     @Test
