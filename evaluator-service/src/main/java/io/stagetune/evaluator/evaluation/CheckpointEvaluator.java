@@ -125,9 +125,9 @@ public final class CheckpointEvaluator {
                 decoded.incrementAndGet();
                 return decode(image.file());
             }
-            int[] size = decodedFiles.size(image.key());
-            if (size != null) {
-                return decodedFiles.read(image.key(), size[0], size[1]);
+            BufferedImage stored = decodedFiles.readIfPresent(image.key());
+            if (stored != null) {
+                return stored;
             }
             if (image.file() == null) {
                 throw new IllegalStateException("test image " + image.key()

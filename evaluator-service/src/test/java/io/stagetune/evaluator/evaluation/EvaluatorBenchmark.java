@@ -101,7 +101,8 @@ public final class EvaluatorBenchmark {
         return folder;
     }
 
-    private static double median(double[] values) {
+    /** The middle value (the upper of the two middle ones for an even count). */
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];

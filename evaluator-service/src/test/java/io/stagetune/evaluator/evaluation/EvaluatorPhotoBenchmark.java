@@ -5,7 +5,6 @@ import io.stagetune.common.image.Preprocessing;
 import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -81,9 +80,9 @@ public final class EvaluatorPhotoBenchmark {
                 }
                 System.out.printf("medians: decoding always %.2f s (%.1f images/s), first with the cache %.2f s, "
                                 + "later %.2f s (%.1f images/s): later %.1fx faster, first %.2fx the time; "
-                                + "decoded files %.1f MB%n", median(everyTime), photos / median(everyTime),
-                        median(first), median(later), photos / median(later), median(everyTime) / median(later),
-                        median(first) / median(everyTime), decodedBytes / 1e6);
+                                + "decoded files %.1f MB%n", EvaluatorBenchmark.median(everyTime), photos / EvaluatorBenchmark.median(everyTime),
+                        EvaluatorBenchmark.median(first), EvaluatorBenchmark.median(later), photos / EvaluatorBenchmark.median(later), EvaluatorBenchmark.median(everyTime) / EvaluatorBenchmark.median(later),
+                        EvaluatorBenchmark.median(first) / EvaluatorBenchmark.median(everyTime), decodedBytes / 1e6);
             }
         } finally {
             try (Stream<Path> walk = Files.walk(folder)) {
@@ -94,12 +93,5 @@ public final class EvaluatorPhotoBenchmark {
 
     private static double seconds(Evaluation evaluation) {
         return evaluation.duration().toNanos() / 1e9;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }

@@ -69,14 +69,9 @@ public final class DecodedImageFiles {
             if (length < HEADER) {
                 return null;
             }
-            ByteBuffer header;
             try (InputStream in = Files.newInputStream(file)) {
-                header = ByteBuffer.wrap(in.readNBytes(HEADER));
+                return dimensions(in.readNBytes(HEADER), length);
             }
-            int width = header.getInt(0);
-            int height = header.getInt(Integer.BYTES);
-            return width > 0 && height > 0 && length == HEADER + 3L * width * height ? new int[] {width, height}
-                    : null;
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -127,6 +122,42 @@ public final class DecodedImageFiles {
         if (bytes.length != HEADER + 3L * width * height) {
             throw new IllegalStateException("decoded image " + file + " changed while in use");
         }
+        return image(bytes, width, height);
+    }
+
+    /**
+     * The decoded image of {@code key} read in one go (then marked as used), or null when it has no complete file:
+     * for a caller that does not know its size yet.
+     */
+    public BufferedImage readIfPresent(String key) {
+        Path file = file(key);
+        if (!CacheBudget.touch(file)) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read decoded image " + file, e);
+        }
+        int[] size = dimensions(bytes, bytes.length);
+        return size == null ? null : image(bytes, size[0], size[1]);
+    }
+
+    /** Width and height from a file's first bytes, or null when the file's {@code length} does not match them. */
+    private static int[] dimensions(byte[] header, long length) {
+        if (header.length < HEADER) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(header);
+        int width = buffer.getInt(0);
+        int height = buffer.getInt(Integer.BYTES);
+        return width > 0 && height > 0 && length == HEADER + 3L * width * height ? new int[] {width, height} : null;
+    }
+
+    private static BufferedImage image(byte[] bytes, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] rgb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         for (int i = 0, b = HEADER; i < rgb.length; i++, b += 3) {
