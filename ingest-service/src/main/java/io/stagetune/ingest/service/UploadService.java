@@ -2,6 +2,8 @@ package io.stagetune.ingest.service;
 
 import io.micrometer.core.instrument.Timer;
 import io.stagetune.common.events.Split;
+import io.stagetune.common.image.ImageInspector;
+import io.stagetune.common.image.RejectedFileException;
 import io.stagetune.common.storage.ObjectKeys;
 import io.stagetune.common.storage.ObjectStoreException;
 import io.stagetune.common.dataset.DatasetVersion;

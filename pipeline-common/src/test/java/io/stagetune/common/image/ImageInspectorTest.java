@@ -1,9 +1,8 @@
-package io.stagetune.ingest.service;
+package io.stagetune.common.image;
 
-import io.stagetune.ingest.TestImages;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,12 +11,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ImageInspectorTest {
 
     private final ImageInspector inspector = new ImageInspector(1_000_000);
-    private final Path png = TestImages.pngs("train", "coat", 1).get(0);
+    private final byte[] png = TestImages.firstTrainPng();
+    private final byte[] jpeg = TestImages.encode(rgb(TestImages.firstTrainGray()), "jpg");
 
     @Test
     void acceptsRealPngAndJpeg() throws Exception {
-        assertThat(inspector.inspect(TestImages.bytes(png))).isEqualTo(new ImageInspector.Image(ImageFormat.PNG, 28, 28));
-        assertThat(inspector.inspect(TestImages.jpeg(png))).isEqualTo(new ImageInspector.Image(ImageFormat.JPEG, 28, 28));
+        assertThat(inspector.inspect(png)).isEqualTo(new ImageInspector.Image(ImageFormat.PNG, 28, 28));
+        assertThat(inspector.inspect(jpeg)).isEqualTo(new ImageInspector.Image(ImageFormat.JPEG, 28, 28));
     }
 
     @Test
@@ -31,21 +31,26 @@ class ImageInspectorTest {
 
     @Test
     void rejectsTruncatedImages() {
-        byte[] bytes = TestImages.bytes(png);
+        byte[] bytes = png;
         assertThatThrownBy(() -> inspector.inspect(Arrays.copyOf(bytes, bytes.length / 2)))
                 .isInstanceOf(RejectedFileException.class).hasMessageStartingWith("corrupt or truncated PNG image");
-        byte[] jpeg = TestImages.jpeg(png);
         assertThatThrownBy(() -> inspector.inspect(Arrays.copyOf(jpeg, jpeg.length / 2)))
                 .isInstanceOf(RejectedFileException.class).hasMessageStartingWith("corrupt or truncated JPEG image");
     }
 
     @Test
     void rejectsDecompressionBombsFromTheHeader() {
-        byte[] bomb = TestImages.blankPng(2000, 1000);
+        byte[] bomb = TestImages.encode(new BufferedImage(2000, 1000, BufferedImage.TYPE_BYTE_GRAY), "png");
         assertThat(bomb.length).isLessThan(20_000);
         assertThatThrownBy(() -> inspector.inspect(bomb))
                 .isInstanceOf(RejectedFileException.class)
                 .hasMessage("image too large: 2000x1000 pixels, the limit is 1000000 pixels")
                 .extracting(e -> ((RejectedFileException) e).code()).isEqualTo("too-many-pixels");
+    }
+
+    private static BufferedImage rgb(BufferedImage gray) {
+        BufferedImage rgb = new BufferedImage(gray.getWidth(), gray.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(gray, 0, 0, null);
+        return rgb;
     }
 }

@@ -1,4 +1,4 @@
-package io.stagetune.ingest.service;
+package io.stagetune.common.image;
 
 /** The image formats the pipeline accepts, recognised by their leading bytes rather than their file names. */
 public enum ImageFormat {

@@ -1,7 +1,5 @@
-package io.stagetune.ingest.service;
+package io.stagetune.common.image;
 
-import io.stagetune.common.image.ImageDecodingException;
-import io.stagetune.common.image.Images;
 
 import java.awt.image.BufferedImage;
 

@@ -1,4 +1,4 @@
-package io.stagetune.ingest.service;
+package io.stagetune.common.image;
 
 /** One file cannot be ingested; the rest of the upload goes on. */
 public class RejectedFileException extends Exception {
