@@ -1,7 +1,6 @@
-package io.stagetune.registry.messaging;
+package io.stagetune.persistence.outbox;
 
 import io.quarkus.scheduler.Scheduled;
-import io.stagetune.registry.config.RegistryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -13,9 +12,9 @@ import java.time.Instant;
 public class OutboxCleaner {
 
     private final EntityManager em;
-    private final RegistryConfig config;
+    private final OutboxConfig config;
 
-    public OutboxCleaner(EntityManager em, RegistryConfig config) {
+    public OutboxCleaner(EntityManager em, OutboxConfig config) {
         this.em = em;
         this.config = config;
     }
@@ -29,6 +28,6 @@ public class OutboxCleaner {
     @Transactional
     public int purgeSent() {
         return em.createQuery("delete from OutboxEvent e where e.sentAt is not null and e.sentAt < :before")
-                .setParameter("before", Instant.now().minus(config.outbox().retention())).executeUpdate();
+                .setParameter("before", Instant.now().minus(config.retention())).executeUpdate();
     }
 }

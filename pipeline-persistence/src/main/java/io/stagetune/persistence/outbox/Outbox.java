@@ -1,8 +1,9 @@
-package io.stagetune.registry.messaging;
+package io.stagetune.persistence.outbox;
 
 import io.stagetune.common.events.PipelineEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -24,8 +25,24 @@ public class Outbox {
         em.persist(new OutboxEvent(event, at));
     }
 
-    /** Oldest pending first, so events of one model leave in the order they were written. */
-    @Transactional
+    /**
+     * Locks the oldest pending event for the rest of the caller's transaction, without waiting: the relay that holds
+     * it is the only one sending, so events leave once and in order whatever the number of replicas.
+     *
+     * @return false when another relay holds it, or when nothing is pending
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean lockHead() {
+        try {
+            return !em.createNativeQuery("select id from outbox_event where sent_at is null order by id "
+                    + "fetch first 1 rows only for update nowait").getResultList().isEmpty();
+        } catch (PersistenceException lockedByAnotherRelay) {
+            return false;
+        }
+    }
+
+    /** Oldest pending first, so events of one key leave in the order they were written. */
+    @Transactional(Transactional.TxType.MANDATORY)
     public List<OutboxEvent> pending(int limit) {
         return em.createQuery("from OutboxEvent e where e.sentAt is null order by e.id", OutboxEvent.class)
                 .setMaxResults(limit).getResultList();
@@ -35,16 +52,6 @@ public class Outbox {
     public long pendingCount() {
         return em.createQuery("select count(e) from OutboxEvent e where e.sentAt is null", Long.class)
                 .getSingleResult();
-    }
-
-    @Transactional
-    public void markSent(long id, Instant at) {
-        em.find(OutboxEvent.class, id).sent(at);
-    }
-
-    @Transactional
-    public void markFailed(long id, String error) {
-        em.find(OutboxEvent.class, id).failed(error);
     }
 
     @Transactional

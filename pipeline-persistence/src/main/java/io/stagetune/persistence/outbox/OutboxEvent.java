@@ -1,4 +1,4 @@
-package io.stagetune.registry.messaging;
+package io.stagetune.persistence.outbox;
 
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.PipelineEvent;
