@@ -67,7 +67,7 @@ fi
 
 if [ "${1:-}" != --tools-only ]; then
   step "Kubernetes schemas, dashboards and metric names (Maven: local-stack deploy tests)"
-  run ./mvnw -q -B -ntp -pl local-stack -am test -Dtest='io.stagetune.localstack.deploy.*Test' \
+  run ./mvnw -q -B -ntp -pl local-stack/cli -am test -Dtest='io.stagetune.localstack.deploy.*Test' \
       -Dsurefire.failIfNoSpecifiedTests=false
 fi
 

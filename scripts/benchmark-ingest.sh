@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Ingest benchmark: 10,000 real Fashion-MNIST PNGs through the REST API (batches of 500) into S3Proxy, beside the
-# raw S3 put rate of the same files in the same run. Options: -Dbenchmark.images=N -Dbenchmark.batch=N
+# Ingest benchmark: 10,000 real Fashion-MNIST PNGs through the REST API of the packaged service (batches of 500 from
+# 4 concurrent clients) into S3Proxy, with one replica and with two replicas sharing one database, beside the raw S3
+# put rate of the same files in the same run. Options: -Dbenchmark.images=N -Dbenchmark.batch=N -Dbenchmark.clients=N
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -ntp -pl pipeline-common,ingest-service -am verify -Dtest=IngestBenchmark \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dquarkus.log.level=WARN "$@"
+./mvnw -B -q -ntp -pl ingest-service -am install -DskipTests
+./mvnw -B -q -ntp -pl ingest-service surefire:test -Dtest=IngestBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"

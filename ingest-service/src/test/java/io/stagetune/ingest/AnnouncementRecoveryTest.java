@@ -1,36 +1,55 @@
 package io.stagetune.ingest;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 import io.stagetune.common.Topics;
+import io.stagetune.common.dataset.DatasetManifests;
+import io.stagetune.common.dataset.DatasetVersion;
+import io.stagetune.common.dataset.ManifestEntry;
+import io.stagetune.common.events.DatasetVersionCreated;
+import io.stagetune.common.events.EventJson;
+import io.stagetune.common.events.PipelineEvent;
+import io.stagetune.common.events.Split;
+import io.stagetune.common.storage.ObjectKeys;
+import io.stagetune.common.storage.ObjectStore;
+import io.stagetune.ingest.service.BucketImport;
 import io.stagetune.localstack.infrastructure.EmbeddedKafka;
 import io.stagetune.localstack.infrastructure.EmbeddedS3;
+import io.stagetune.persistence.outbox.Outbox;
 import io.stagetune.testsupport.InjectKafka;
 import io.stagetune.testsupport.InjectS3;
 import io.stagetune.testsupport.KafkaTestResource;
 import io.stagetune.testsupport.S3TestResource;
 import io.stagetune.testsupport.TopicEvents;
-import io.stagetune.common.events.DatasetVersionCreated;
-import io.stagetune.common.events.PipelineEvent;
-import io.stagetune.common.storage.ObjectStore;
-import io.stagetune.ingest.service.VersionAnnouncer;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import static io.stagetune.ingest.IngestTestSupport.BUCKET;
 import static io.stagetune.ingest.IngestTestSupport.uploader;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** A version is never lost when its events cannot be sent: not during a broker outage, not across a restart. */
+/**
+ * A committed version is announced exactly once it is committed, with its manifest in the bucket first: during a
+ * broker outage it waits in the outbox; when the upload could not write its manifest, the relay does before it sends;
+ * a dataset an earlier release kept in the bucket alone is taken over, unannounced versions included.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(S3TestResource.class)
 class AnnouncementRecoveryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @InjectKafka
     EmbeddedKafka kafka;
@@ -39,64 +58,118 @@ class AnnouncementRecoveryTest {
     EmbeddedS3 s3;
 
     @Inject
-    VersionAnnouncer announcer;
+    Outbox outbox;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    BucketImport bucketImport;
 
     @Test
-    void versionStoredDuringABrokerOutageIsAnnouncedWhenTheBrokerIsBack() throws Exception {
+    void aVersionCommittedDuringABrokerOutageIsAnnouncedWhenTheBrokerIsBack() {
         String dataset = "outage";
         ObjectStore store = new ObjectStore(s3.settings());
         kafka.stopBroker();
-        Response response;
         try {
-            var request = uploader().multiPart("label", "bag");
-            TestImages.pngs("train", "bag", 3).forEach(file -> request.multiPart("file", file.toFile(), "image/png"));
-            response = request.post("/datasets/{id}/images", dataset);
-            response.then().statusCode(201);
+            upload(dataset, "bag", 3).then().statusCode(201);
             assertThat(store.exists(BUCKET, dataset + "/manifests/v1.json")).isTrue();
-            assertThat(store.exists(BUCKET, dataset + "/announced/v1")).isFalse();
-            long failedBy = System.currentTimeMillis() + 20_000;
-            while (announcer.pendingCount() == 0 && System.currentTimeMillis() < failedBy) {
-                Thread.sleep(100);
-            }
-            assertThat(announcer.pendingCount()).as("the unacknowledged version waits for a retry").isEqualTo(1);
-            assertThat(store.exists(BUCKET, dataset + "/announced/v1")).isFalse();
+            await().atMost(WAIT).until(() -> outbox.byKey(dataset).stream().anyMatch(event -> event.attempts() > 0));
+            assertThat(outbox.byKey(dataset)).hasSize(2).allSatisfy(event -> assertThat(event.sentAt()).isNull());
         } finally {
             kafka.restartBroker();
         }
         // As an idempotent consumer sees them: a send in flight while the broker came back may arrive twice.
-        List<PipelineEvent> events = TopicEvents.readDistinct(kafka.bootstrapServers(), Topics.DATASET_EVENTS, dataset,
-                2, Duration.ofSeconds(60));
+        List<PipelineEvent> events = TopicEvents.readDistinct(kafka.bootstrapServers(), Topics.DATASET_EVENTS,
+                dataset, 2, WAIT);
         assertThat(events).extracting(event -> event.getClass().getSimpleName())
                 .containsExactly("ImagesIngested", "DatasetVersionCreated");
         assertThat(((DatasetVersionCreated) events.get(1)).imageCount()).isEqualTo(3);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!store.exists(BUCKET, dataset + "/announced/v1") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(store.exists(BUCKET, dataset + "/announced/v1")).isTrue();
+        await().atMost(WAIT).until(() -> outbox.byKey(dataset).stream().allMatch(event -> event.sentAt() != null));
     }
 
     @Test
-    void versionsWithoutAnAnnouncedMarkerAreRepublishedAfterARestart() throws Exception {
-        String dataset = "crashed-before-send";
-        Path file = TestImages.pngs("train", "pullover", 1).get(0);
-        uploader().multiPart("file", file.toFile(), "image/png").multiPart("label", "pullover")
-                .post("/datasets/{id}/images", dataset).then().statusCode(201);
-        List<PipelineEvent> sent = DatasetEventsReader.read(kafka.bootstrapServers(), dataset, 2,
-                Duration.ofSeconds(20));
-        assertThat(sent).hasSize(2);
-
-        // What a crash between writing the version and sending its events leaves: no marker.
+    void aManifestTheUploadCouldNotWriteIsWrittenBeforeTheVersionIsAnnounced() {
+        String dataset = "manifest-later";
         ObjectStore store = new ObjectStore(s3.settings());
-        store.delete(BUCKET, dataset + "/announced/v1");
-        announcer.recover();
+        kafka.stopBroker();
+        try {
+            upload(dataset, "pullover", 2).then().statusCode(201);
+            // What a store failure right after the commit (or a crash) leaves: a version without its objects.
+            store.delete(BUCKET, ObjectKeys.versionSummary(dataset, 1));
+            store.delete(BUCKET, ObjectKeys.manifest(dataset, 1));
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                    "update dataset_version set manifest_written = false where dataset_id = :dataset")
+                    .setParameter("dataset", dataset).executeUpdate());
+            // The relay's next attempt writes them before it tries to send.
+            await().atMost(WAIT).until(() -> store.exists(BUCKET, ObjectKeys.versionSummary(dataset, 1)));
+            List<ManifestEntry> manifest = DatasetManifests.parse(store.get(BUCKET, ObjectKeys.manifest(dataset, 1)));
+            assertThat(manifest).hasSize(2).extracting(ManifestEntry::label).containsOnly("pullover");
+        } finally {
+            kafka.restartBroker();
+        }
+        List<PipelineEvent> events = TopicEvents.readDistinct(kafka.bootstrapServers(), Topics.DATASET_EVENTS,
+                dataset, 2, WAIT);
+        assertThat(((DatasetVersionCreated) events.get(1)).manifestKey()).isEqualTo(ObjectKeys.manifest(dataset, 1));
+    }
 
-        List<PipelineEvent> all = DatasetEventsReader.read(kafka.bootstrapServers(), dataset, 4,
-                Duration.ofSeconds(30));
-        assertThat(all).hasSize(4);
-        assertThat(all.subList(2, 4)).extracting(PipelineEvent::eventId)
-                .as("a republished event keeps its id, so consumers can tell it is the same")
-                .containsExactlyElementsOf(sent.stream().map(PipelineEvent::eventId).toList());
-        assertThat(store.exists(BUCKET, dataset + "/announced/v1")).isTrue();
+    @Test
+    void aDatasetKeptInTheBucketByAnEarlierReleaseIsTakenOverAndItsUnannouncedVersionAnnounced() {
+        String dataset = "legacy";
+        ObjectStore store = new ObjectStore(s3.settings());
+        List<ManifestEntry> v1 = entries(dataset, "coat", 0, 2);
+        List<ManifestEntry> v2 = new ArrayList<>(v1);
+        v2.addAll(entries(dataset, "coat", 2, 1));
+        writeLegacyVersion(store, dataset, 1, v1, List.of("coat"));
+        store.put(BUCKET, ObjectKeys.announcedMarker(dataset, 1), new byte[0], "text/plain");
+        writeLegacyVersion(store, dataset, 2, v2, List.of());
+        List<ManifestEntry> staged = entries(dataset, "coat", 3, 1);
+        store.put(BUCKET, dataset + "/staged/" + UUID.randomUUID() + ".jsonl",
+                DatasetManifests.format(staged), "application/x-ndjson");
+
+        assertThat(bucketImport.importAll()).isEqualTo(1);
+        assertThat(bucketImport.importAll()).as("a dataset the database holds is left alone").isZero();
+
+        Response view = uploader().get("/datasets/{id}", dataset);
+        assertThat(view.jsonPath().getInt("latestVersion")).isEqualTo(2);
+        assertThat(view.jsonPath().getInt("imageCount")).isEqualTo(3);
+        assertThat(view.jsonPath().getInt("staged")).isEqualTo(1);
+        List<PipelineEvent> events = TopicEvents.readDistinct(kafka.bootstrapServers(), Topics.DATASET_EVENTS,
+                dataset, 2, WAIT);
+        assertThat(events).as("v1 was announced by the earlier release, v2 was not")
+                .allSatisfy(event -> assertThat(event.toString()).contains("version=2"));
+
+        Response sealed = uploader().post("/datasets/{id}/seal", dataset);
+        sealed.then().statusCode(201);
+        assertThat(sealed.jsonPath().getInt("version")).isEqualTo(3);
+        List<ManifestEntry> v3 = DatasetManifests.parse(store.get(BUCKET, ObjectKeys.manifest(dataset, 3)));
+        List<ManifestEntry> expected = new ArrayList<>(v2);
+        expected.addAll(staged);
+        assertThat(v3).as("the earlier versions' images in their order, then the staged one").isEqualTo(expected);
+    }
+
+    private static Response upload(String dataset, String label, int count) {
+        var request = uploader().multiPart("label", label);
+        TestImages.pngs("train", label, count).forEach(file -> request.multiPart("file", file.toFile(), "image/png"));
+        return request.post("/datasets/{id}/images", dataset);
+    }
+
+    private static List<ManifestEntry> entries(String dataset, String label, int from, int count) {
+        return TestImages.pngs("train", label, from + count).subList(from, from + count).stream().map(file -> {
+            String sha256 = TestImages.sha256(TestImages.bytes(file));
+            return new ManifestEntry(ObjectKeys.image(dataset, sha256, "png"), sha256, label, Split.TRAIN, 28, 28);
+        }).toList();
+    }
+
+    private static void writeLegacyVersion(ObjectStore store, String dataset, int version,
+                                           List<ManifestEntry> entries, List<String> newLabels) {
+        DatasetVersion summary = new DatasetVersion(dataset, version, version == 1 ? null : version - 1,
+                Instant.parse("2026-11-01T00:00:00Z"), ObjectKeys.manifest(dataset, version), entries.size(),
+                List.of("coat"), Map.of("coat", Map.of(Split.TRAIN, entries.size())), Map.of(Split.TRAIN, 1),
+                newLabels, new DatasetVersion.Commit(UUID.randomUUID().toString(), 1, 0, 0,
+                Map.of("coat", 1), Map.of(Split.TRAIN, 1)));
+        store.put(BUCKET, summary.manifestKey(), DatasetManifests.format(entries), "application/x-ndjson");
+        store.put(BUCKET, ObjectKeys.versionSummary(dataset, version), EventJson.writeBytes(summary),
+                "application/json");
     }
 }

@@ -26,7 +26,10 @@ import static io.stagetune.ingest.IngestTestSupport.keys;
 import static io.stagetune.ingest.IngestTestSupport.uploader;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every kind of bad input: a clear error naming the file and reason, no object left behind, no event sent. */
+/**
+ * Every kind of bad input: a clear error naming the file and reason, no object left behind, nothing in the dataset,
+ * no event sent.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 @QuarkusTestResource(S3TestResource.class)
@@ -47,6 +50,7 @@ class BadInputTest {
     void nothingStoredOrAnnounced() {
         if (dataset != null) {
             assertThat(keys(s3, dataset + "/")).as("objects of %s", dataset).isEmpty();
+            uploader().get("/datasets/{id}", dataset).then().statusCode(404);
             assertThat(DatasetEventsReader.read(kafka.bootstrapServers(), dataset, 1, Duration.ofSeconds(2)))
                     .as("events of %s", dataset).isEmpty();
         }

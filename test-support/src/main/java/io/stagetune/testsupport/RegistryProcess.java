@@ -1,20 +1,16 @@
 package io.stagetune.testsupport;
 
 import io.stagetune.localstack.infrastructure.ServiceProcess;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
 
 /**
  * The model registry as its own process, for other services' end-to-end tests: its packaged build on H2 in a
@@ -29,21 +25,17 @@ public final class RegistryProcess implements AutoCloseable {
     public static final String EVALUATOR_TOKEN = "test-evaluator-token";
     public static final String TRAINER_TOKEN = "test-trainer-token";
 
-    /** The test PostgreSQL server: {@code REGISTRY_TEST_PG_URL}, {@code _USER}, {@code _PASSWORD}, as the registry's own tests. */
-    static final String PG_URL = env("REGISTRY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String PG_USER = env("REGISTRY_TEST_PG_USER", "postgres");
-    static final String PG_PASSWORD = env("REGISTRY_TEST_PG_PASSWORD", "");
-
     public enum Database { H2, POSTGRESQL }
 
     private final Path runner;
     private final int port;
     private final Map<String, String> environment;
     private final Path logs;
-    private final String schema;
+    private final PostgresSchema schema;
     private ServiceProcess process;
 
-    private RegistryProcess(Path runner, int port, Map<String, String> environment, Path logs, String schema) {
+    private RegistryProcess(Path runner, int port, Map<String, String> environment, Path logs,
+                            PostgresSchema schema) {
         this.runner = runner;
         this.port = port;
         this.environment = environment;
@@ -63,14 +55,13 @@ public final class RegistryProcess implements AutoCloseable {
                     "ADMIN_TOKEN", ADMIN_TOKEN, "REGISTRY_EVALUATOR_TOKEN", EVALUATOR_TOKEN,
                     "REGISTRY_TRAINER_TOKEN", TRAINER_TOKEN, "REGISTRY_OUTBOX_RELAY_EVERY", "200ms"));
             Path runner;
-            String schema = null;
+            PostgresSchema schema = null;
             if (database == Database.POSTGRESQL) {
                 runner = repository.resolve("model-registry/target/quarkus-app-postgresql/quarkus-run.jar");
-                schema = "registry_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-                environment.putAll(Map.of("REGISTRY_DB_KIND", "postgresql",
-                        "REGISTRY_DB_URL", PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                        "REGISTRY_DB_USER", PG_USER, "REGISTRY_DB_PASSWORD", PG_PASSWORD,
-                        "QUARKUS_FLYWAY_SCHEMAS", schema));
+                schema = PostgresSchema.named("registry_e2e");
+                environment.putAll(Map.of("REGISTRY_DB_KIND", "postgresql", "REGISTRY_DB_URL", schema.jdbcUrl(),
+                        "REGISTRY_DB_USER", schema.user(), "REGISTRY_DB_PASSWORD", schema.password(),
+                        "QUARKUS_FLYWAY_SCHEMAS", schema.name()));
             } else {
                 runner = ServiceProcess.runner(repository, "model-registry");
                 environment.put("REGISTRY_DATA_DIR", data.resolve("db").toString());
@@ -93,11 +84,7 @@ public final class RegistryProcess implements AutoCloseable {
         if (!Files.isRegularFile(runner)) {
             return Optional.of("the registry's PostgreSQL build " + runner + " is missing (./mvnw package)");
         }
-        try (Connection ignored = connect()) {
-            return Optional.empty();
-        } catch (SQLException | NoClassDefFoundError e) {
-            return Optional.of("cannot connect to " + PG_URL + " as " + PG_USER + ": " + e.getMessage());
-        }
+        return PostgresSchema.unavailable();
     }
 
     public String url() {
@@ -127,38 +114,14 @@ public final class RegistryProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        if (schema == null) {
-            return;
+        if (schema != null) {
+            schema.close();
         }
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute("drop schema if exists " + schema + " cascade");
-        } catch (SQLException e) {
-            System.err.println("[WARNING] could not drop test schema " + schema + ": " + e.getMessage());
-        }
-    }
-
-    private static Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", PG_USER);
-        properties.setProperty("password", PG_PASSWORD);
-        properties.setProperty("connectTimeout", "3");
-        properties.setProperty("loginTimeout", "3");
-        // The driver directly, not DriverManager: under a Quarkus test class loader DriverManager finds no driver.
-        Connection connection = new org.postgresql.Driver().connect(PG_URL, properties);
-        if (connection == null) {
-            throw new SQLException(PG_URL + " is not a PostgreSQL JDBC URL");
-        }
-        return connection;
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

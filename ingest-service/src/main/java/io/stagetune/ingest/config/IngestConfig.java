@@ -3,17 +3,17 @@ package io.stagetune.ingest.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.time.Duration;
-
-/** {@code ingest.*}: limits, split ratios and event delivery of the ingest service. */
+/** {@code ingest.*}: limits and split ratios of the ingest service (its event delivery is {@code pipeline.outbox.*}). */
 @ConfigMapping(prefix = "ingest")
 public interface IngestConfig {
+
+    /** Where the embedded H2 database keeps its file ({@code INGEST_DATA_DIR}); unused on a database server. */
+    @WithDefault("./.data/ingest")
+    String dataDir();
 
     Limits limits();
 
     Splits split();
-
-    Announce announce();
 
     /** Parallel object puts per upload. */
     @WithDefault("4")
@@ -49,15 +49,5 @@ public interface IngestConfig {
         /** Percentage assigned to val; the rest goes to test. */
         @WithDefault("10")
         int valPercent();
-    }
-
-    interface Announce {
-        /** How long an upload waits for the broker to acknowledge its events. */
-        @WithDefault("10s")
-        Duration timeout();
-
-        /** How often versions that were never announced are retried. */
-        @WithDefault("5s")
-        Duration retryEvery();
     }
 }

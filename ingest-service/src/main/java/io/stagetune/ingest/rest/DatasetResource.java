@@ -1,10 +1,9 @@
 package io.stagetune.ingest.rest;
 
 import io.stagetune.common.dataset.DatasetVersion;
-import io.stagetune.ingest.UploadResult;
-import io.stagetune.ingest.service.Dataset;
-import io.stagetune.ingest.service.DatasetRepository;
-import io.stagetune.ingest.service.IngestException;
+import io.stagetune.ingest.api.DatasetView;
+import io.stagetune.ingest.api.UploadResult;
+import io.stagetune.ingest.service.DatasetService;
 import io.stagetune.ingest.service.UploadRequest;
 import io.stagetune.ingest.service.UploadService;
 import jakarta.annotation.security.RolesAllowed;
@@ -33,11 +32,11 @@ import java.util.Map;
 public class DatasetResource {
 
     private final UploadService uploads;
-    private final DatasetRepository repository;
+    private final DatasetService datasets;
 
-    public DatasetResource(UploadService uploads, DatasetRepository repository) {
+    public DatasetResource(UploadService uploads, DatasetService datasets) {
         this.uploads = uploads;
-        this.repository = repository;
+        this.datasets = datasets;
     }
 
     @POST
@@ -70,6 +69,7 @@ public class DatasetResource {
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Create a version from the staged images")
     public Response seal(@PathParam("datasetId") String datasetId) {
+        datasets.view(datasetId);
         return uploads.seal(datasetId)
                 .map(version -> Response.status(201).entity(version).build())
                 .orElseGet(() -> Response.ok(Map.of("datasetId", datasetId, "message", "nothing staged")).build());
@@ -78,27 +78,21 @@ public class DatasetResource {
     @GET
     @Operation(summary = "List datasets with their latest version")
     public List<DatasetView.Summary> list() {
-        return repository.datasetIds().stream()
-                .map(repository::dataset)
-                .filter(dataset -> !dataset.isEmpty())
-                .map(DatasetView.Summary::of)
-                .toList();
+        return datasets.list();
     }
 
     @GET
     @Path("/{datasetId}")
     @Operation(summary = "A dataset: labels, counts per label and split, versions")
     public DatasetView get(@PathParam("datasetId") String datasetId) {
-        Dataset dataset = uploads.existingDataset(datasetId);
-        return DatasetView.of(dataset);
+        return datasets.view(datasetId);
     }
 
     @GET
     @Path("/{datasetId}/versions/{version}")
     @Operation(summary = "One immutable dataset version: manifest key, labels and counts")
     public DatasetVersion version(@PathParam("datasetId") String datasetId, @PathParam("version") int version) {
-        return uploads.existingDataset(datasetId).version(version).orElseThrow(() ->
-                new IngestException(404, "dataset '" + datasetId + "' has no version " + version));
+        return datasets.version(datasetId, version);
     }
 
     private static List<UploadRequest.IncomingFile> incoming(List<FileUpload> uploads) {

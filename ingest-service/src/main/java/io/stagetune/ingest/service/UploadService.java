@@ -1,52 +1,47 @@
 package io.stagetune.ingest.service;
 
 import io.micrometer.core.instrument.Timer;
-import io.stagetune.common.events.Split;
-import io.stagetune.common.image.ImageInspector;
-import io.stagetune.common.image.RejectedFileException;
-import io.stagetune.common.storage.ObjectKeys;
-import io.stagetune.common.storage.ObjectStoreException;
 import io.stagetune.common.dataset.DatasetVersion;
-import io.stagetune.ingest.FileOutcome;
-import io.stagetune.common.dataset.ManifestEntry;
-import io.stagetune.ingest.UploadResult;
+import io.stagetune.common.image.ImageInspector;
+import io.stagetune.common.storage.ObjectStoreException;
+import io.stagetune.ingest.api.UploadResult;
 import io.stagetune.ingest.config.IngestConfig;
+import io.stagetune.ingest.messaging.ManifestPublisher;
+import io.stagetune.ingest.metrics.IngestMetrics;
+import io.stagetune.ingest.repository.DatasetRepository;
+import io.stagetune.ingest.repository.ImageObjects;
+import io.stagetune.persistence.outbox.OutboxRelay;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 
 /**
- * Validates, stores and commits uploads. Per file: size, label, split, image checks, then dedupe by content hash
- * and a put of the content-addressed object. Per request: a version is written only after every accepted object
- * is durable, and its events are sent only after the version is; if the request fails as a whole, the objects
- * it stored are removed again, so nothing partial is stored or announced.
+ * Validates, stores and commits uploads. Per file: size, label, split and image checks, then dedupe by content hash
+ * and a put of the content-addressed object. Per request: the images are offered to the dataset only after every
+ * put is durable ({@link VersionService#commit}, one transaction); a committed version's manifest is written next and
+ * its events leave through the outbox. If the request fails as a whole, the objects it stored are removed again
+ * unless an image of the dataset refers to them, so nothing partial is stored or announced.
  */
 @ApplicationScoped
 public class UploadService {
 
-    private final DatasetRepository repository;
-    private final VersionAnnouncer announcer;
+    private static final Logger LOG = Logger.getLogger(UploadService.class);
+
+    private final VersionService versions;
+    private final DatasetRepository datasets;
+    private final ImageObjects objects;
+    private final ManifestPublisher manifests;
+    private final OutboxRelay relay;
     private final IngestMetrics metrics;
     private final IngestConfig config;
     private final ImageInspector inspector;
@@ -54,10 +49,13 @@ public class UploadService {
     private final SplitAssigner splits;
     private final ExecutorService storeExecutor;
 
-    public UploadService(DatasetRepository repository, VersionAnnouncer announcer, IngestMetrics metrics,
-                         IngestConfig config) {
-        this.repository = repository;
-        this.announcer = announcer;
+    public UploadService(VersionService versions, DatasetRepository datasets, ImageObjects objects,
+                         ManifestPublisher manifests, OutboxRelay relay, IngestMetrics metrics, IngestConfig config) {
+        this.versions = versions;
+        this.datasets = datasets;
+        this.objects = objects;
+        this.manifests = manifests;
+        this.relay = relay;
         this.metrics = metrics;
         this.config = config;
         IngestConfig.Limits limits = config.limits();
@@ -91,41 +89,22 @@ public class UploadService {
         }
     }
 
-    /** Creates a version from the staged images, if there are any. */
+    /** Creates a version from the staged images, if there are any; staged on any replica. */
     public Optional<DatasetVersion> seal(String datasetId) {
-        Dataset dataset = existingDataset(datasetId);
-        String uploadId = UUID.randomUUID().toString();
-        Optional<DatasetVersion> version;
-        dataset.lock().lock();
-        try {
-            if (dataset.stagedCount() == 0) {
-                return Optional.empty();
-            }
-            version = Optional.of(commit(dataset, List.of(), new Batch(dataset, uploadId), uploadId));
-        } finally {
-            dataset.lock().unlock();
-        }
-        version.ifPresent(announcer::announceInBackground);
+        DatasetService.requireDatasetId(datasetId);
+        Optional<DatasetVersion> version = versions.seal(datasetId, UUID.randomUUID().toString());
+        version.ifPresent(this::publish);
         return version;
     }
 
-    public Dataset existingDataset(String datasetId) {
-        requireDatasetId(datasetId);
-        Dataset dataset = repository.dataset(datasetId);
-        if (dataset.isEmpty()) {
-            throw new IngestException(404, "dataset '" + datasetId + "' has no images");
-        }
-        return dataset;
-    }
-
     private UploadResult ingest(String datasetId, UploadRequest request) {
-        requireDatasetId(datasetId);
+        DatasetService.requireDatasetId(datasetId);
         checkForm(request);
-        Dataset dataset = repository.dataset(datasetId);
         String uploadId = UUID.randomUUID().toString();
-        Batch batch = new Batch(dataset, uploadId);
-        DatasetVersion version = null;
-        dataset.lock().lock();
+        long cleanupsSeen = versions.cleanups(datasetId);
+        UploadBatch batch = new UploadBatch(datasetId, uploadId, config, inspector, splits, datasets, objects,
+                storeExecutor, metrics);
+        VersionService.Committed committed;
         try {
             offerImages(request, batch);
             for (UploadRequest.IncomingFile archive : request.archives()) {
@@ -133,47 +112,60 @@ public class UploadService {
                         (path, bytes, size) -> offerArchiveEntry(archive.name() + "!" + path, path, bytes, size,
                                 batch));
             }
-            batch.awaitStored();
-            if (request.commit() && (!batch.accepted.isEmpty() || dataset.stagedCount() > 0)) {
-                version = commit(dataset, batch.accepted, batch, uploadId);
-            } else if (!request.commit() && !batch.accepted.isEmpty()) {
-                repository.writeStaged(dataset, uploadId, batch.accepted);
-            }
+            batch.finish();
+            committed = commit(datasetId, uploadId, batch, request.commit(), cleanupsSeen);
         } catch (RuntimeException e) {
-            batch.removeStored();
+            removeStored(datasetId, batch);
             if (e instanceof ObjectStoreException storeFailure) {
                 throw new IngestException(503, "object store unavailable, nothing was stored: "
                         + storeFailure.getMessage());
             }
             throw e;
-        } finally {
-            dataset.lock().unlock();
         }
-        if (version != null) {
-            announcer.announceInBackground(version);
+        batch.apply(committed.decisions());
+        if (committed.version() != null) {
+            publish(committed.version());
         }
-        return batch.result(version, request.commit() ? 0 : batch.accepted.size());
+        return batch.result(committed.version(), !request.commit());
     }
 
-    private DatasetVersion commit(Dataset dataset, List<ManifestEntry> added, Batch batch, String uploadId) {
-        Map<String, Integer> perLabel = new TreeMap<>();
-        Map<Split, Integer> perSplit = new EnumMap<>(Split.class);
-        added.forEach(entry -> {
-            perLabel.merge(entry.label(), 1, Integer::sum);
-            perSplit.merge(entry.split(), 1, Integer::sum);
-        });
-        DatasetVersion.Commit upload = new DatasetVersion.Commit(uploadId, added.size(), batch.duplicates,
-                batch.rejected, perLabel, perSplit);
-        Dataset.NextVersion next = dataset.next(added, upload, Instant.now());
-        repository.writeVersion(dataset, next);
-        return next.summary();
-    }
-
-    private static void requireDatasetId(String datasetId) {
+    private VersionService.Committed commit(String datasetId, String uploadId, UploadBatch batch, boolean createVersion,
+                                           long cleanupsSeen) {
         try {
-            ObjectKeys.requireName("dataset id", datasetId);
-        } catch (IllegalArgumentException e) {
-            throw IngestException.badRequest(e.getMessage());
+            return versions.commit(datasetId, uploadId, batch.candidates(), batch.earlier(), createVersion,
+                    cleanupsSeen);
+        } catch (IngestException | ObjectStoreException e) {
+            throw e;
+        } catch (RuntimeException databaseFailure) {
+            Throwable cause = databaseFailure;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IngestException(503, "database unavailable, nothing was stored: " + cause.getMessage());
+        }
+    }
+
+    /** Writes the version's objects now (the relay writes them later if this fails) and wakes the relay. */
+    private void publish(DatasetVersion version) {
+        try {
+            manifests.ensureWritten(version.datasetId(), version.version());
+        } catch (RuntimeException e) {
+            LOG.warnf("dataset %s v%d is committed; its manifest will be written before it is announced: %s",
+                    version.datasetId(), version.version(), e.getMessage());
+        }
+        relay.wake();
+    }
+
+    private void removeStored(String datasetId, UploadBatch batch) {
+        Map<String, String> stored = batch.stored();
+        if (stored.isEmpty()) {
+            return;
+        }
+        try {
+            versions.removeUnreferenced(datasetId, stored);
+        } catch (RuntimeException e) {
+            LOG.warnf("upload to %s failed; %d stored objects no image refers to are left: %s", datasetId,
+                    stored.size(), e.getMessage());
         }
     }
 
@@ -197,7 +189,7 @@ public class UploadService {
         }
     }
 
-    private void offerImages(UploadRequest request, Batch batch) {
+    private void offerImages(UploadRequest request, UploadBatch batch) {
         List<String> labels = request.labels();
         List<String> splitNames = request.splits();
         for (int i = 0; i < request.images().size(); i++) {
@@ -209,7 +201,7 @@ public class UploadService {
         }
     }
 
-    private void offerArchiveEntry(String name, String path, byte[] bytes, long size, Batch batch) {
+    private void offerArchiveEntry(String name, String path, byte[] bytes, long size, UploadBatch batch) {
         if (size < 0) {
             batch.reject(name, "not-file", "not a regular file (links are not accepted)");
             return;
@@ -229,134 +221,6 @@ public class UploadService {
             return Files.readAllBytes(file.path());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read uploaded file " + file.name(), e);
-        }
-    }
-
-    /** The files of one request, their outcomes and the puts in flight. */
-    private final class Batch {
-        private final Dataset dataset;
-        private final String uploadId;
-        private final List<FileOutcome> outcomes = new ArrayList<>();
-        private final List<ManifestEntry> accepted = new ArrayList<>();
-        private final Map<String, ManifestEntry> seen = new HashMap<>();
-        private final Map<String, String> seenNames = new HashMap<>();
-        private final Map<String, CompletableFuture<Void>> puts = new LinkedHashMap<>();
-        private final Semaphore inFlight = new Semaphore(2 * config.storeParallelism());
-        private int duplicates;
-        private int rejected;
-
-        Batch(Dataset dataset, String uploadId) {
-            this.dataset = dataset;
-            this.uploadId = uploadId;
-        }
-
-        void offer(String name, byte[] bytes, long size, String label, String splitName) {
-            if (outcomes.size() >= config.limits().maxFiles()) {
-                throw IngestException.tooLarge("more than " + config.limits().maxFiles() + " files in one request");
-            }
-            if (bytes == null) {
-                reject(name, "too-large", size + " bytes exceeds the limit of " + config.limits().maxFileBytes()
-                        + " bytes per file");
-                return;
-            }
-            if (label == null || !ObjectKeys.NAME.matcher(label).matches()) {
-                reject(name, "bad-label", "label '" + label + "' must match " + ObjectKeys.NAME.pattern());
-                return;
-            }
-            Split named = null;
-            if (splitName != null && !splitName.isBlank()) {
-                try {
-                    named = Split.parse(splitName);
-                } catch (IllegalArgumentException e) {
-                    reject(name, "bad-split", e.getMessage());
-                    return;
-                }
-            }
-            ImageInspector.Image image;
-            try {
-                image = inspector.inspect(bytes);
-            } catch (RejectedFileException e) {
-                reject(name, e.code(), e.getMessage());
-                return;
-            }
-            String sha256 = sha256(bytes);
-            Optional<ManifestEntry> known = dataset.known(sha256).or(() -> Optional.ofNullable(seen.get(sha256)));
-            if (known.isPresent()) {
-                ManifestEntry existing = known.get();
-                if (!existing.label().equals(label)) {
-                    reject(name, "label-conflict", "the same image is already stored with label '"
-                            + existing.label() + "'");
-                    return;
-                }
-                duplicates++;
-                outcomes.add(FileOutcome.duplicate(name, existing,
-                        seenNames.getOrDefault(sha256, "an image of dataset " + dataset.id())));
-                return;
-            }
-            Split split = named != null ? named : splits.assign(sha256);
-            String key = ObjectKeys.image(dataset.id(), sha256, image.format().extension());
-            ManifestEntry entry = new ManifestEntry(key, sha256, label, split, image.width(), image.height());
-            seen.put(sha256, entry);
-            seenNames.put(sha256, name);
-            accepted.add(entry);
-            outcomes.add(FileOutcome.accepted(name, entry));
-            store(key, bytes, image.format().contentType());
-        }
-
-        void reject(String name, String code, String reason) {
-            rejected++;
-            outcomes.add(FileOutcome.rejected(name, code, reason));
-        }
-
-        private void store(String key, byte[] bytes, String contentType) {
-            inFlight.acquireUninterruptibly();
-            puts.put(key, CompletableFuture.runAsync(() -> {
-                try {
-                    repository.storeImage(key, bytes, contentType);
-                    metrics.stored(bytes.length);
-                } finally {
-                    inFlight.release();
-                }
-            }, storeExecutor));
-        }
-
-        void awaitStored() {
-            for (CompletableFuture<Void> put : puts.values()) {
-                try {
-                    put.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IngestException(503, "upload interrupted");
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException runtime ? runtime
-                            : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-
-        /** Removes what this request stored; only called when the request fails as a whole. */
-        void removeStored() {
-            puts.values().forEach(put -> put.exceptionally(failure -> null).join());
-            for (String key : puts.keySet()) {
-                try {
-                    repository.deleteImage(key);
-                } catch (RuntimeException ignored) {
-                    // unreferenced content-addressed object: harmless, and overwritten by a later upload
-                }
-            }
-        }
-
-        UploadResult result(DatasetVersion version, int staged) {
-            return new UploadResult(dataset.id(), uploadId, version == null ? null : version.version(),
-                    version != null, accepted.size(), duplicates, rejected, staged, List.copyOf(outcomes));
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** Starts the {@link LocalInfrastructure}, prints how services reach it, and runs until Ctrl-C. */
 @Command(name = "local-infrastructure", mixinStandardHelpOptions = true,
-        description = "Runs Kafka and an S3-compatible store in one process, keeping their data in a folder.")
+        description = "Runs Kafka, an S3-compatible store and a database server in one process, keeping their "
+                + "data in a folder.")
 public final class InfrastructureCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", description = "Folder for Kafka and S3 data (default: ${DEFAULT-VALUE}).",
@@ -26,6 +27,10 @@ public final class InfrastructureCommand implements Callable<Integer> {
     @Option(names = "--s3-port", description = "S3 port on 127.0.0.1, 0 for any (default: ${DEFAULT-VALUE}).",
             defaultValue = "" + LocalInfrastructure.DEFAULT_S3_PORT)
     int s3Port;
+
+    @Option(names = "--database-port", description = "Database server port on 127.0.0.1, 0 for any "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "" + LocalInfrastructure.DEFAULT_DATABASE_PORT)
+    int databasePort;
 
     @Option(names = "--s3-access-key", defaultValue = "${env:PIPELINE_OBJECT_STORE_ACCESS_KEY}",
             description = "S3 access key (default: $PIPELINE_OBJECT_STORE_ACCESS_KEY, else generated).")
@@ -45,7 +50,7 @@ public final class InfrastructureCommand implements Callable<Integer> {
     LocalInfrastructure.Settings settings() {
         return LocalInfrastructure.Settings.defaults()
                 .withDataDirectory(dataDirectory)
-                .withPorts(kafkaPort, s3Port)
+                .withPorts(kafkaPort, s3Port, databasePort)
                 .withS3Credentials(s3AccessKey, s3SecretKey);
     }
 
@@ -68,6 +73,8 @@ public final class InfrastructureCommand implements Callable<Integer> {
         out.println("  PIPELINE_OBJECT_STORE_ENDPOINT=" + infrastructure.objectStoreSettings().endpoint());
         out.println("  PIPELINE_OBJECT_STORE_ACCESS_KEY=" + infrastructure.objectStoreSettings().accessKey());
         out.println("  PIPELINE_OBJECT_STORE_SECRET_KEY=" + infrastructure.objectStoreSettings().secretKey());
+        out.println("  INGEST_DB_URL=" + infrastructure.database().jdbcUrl("ingest")
+                + "  (with INGEST_DB_USER and INGEST_DB_PASSWORD of your choice on first use)");
         out.flush();
         stopped.await();
         return 0;

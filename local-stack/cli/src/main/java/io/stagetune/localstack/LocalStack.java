@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The whole pipeline on one machine, no Docker: the {@link LocalInfrastructure} (Kafka, S3) in this process and
- * the four services as separate JVMs, all configured to find each other, with every byte of state under one data
+ * The whole pipeline on one machine, no Docker: the {@link LocalInfrastructure} (Kafka, S3, a database server) in
+ * this process and the services as separate JVMs (several processes of a service where asked), all configured to find each other, with every byte of state under one data
  * folder so that a restart continues where the last run stopped. The services can also be pointed at a Kafka and
  * an S3 store that run elsewhere ({@link #startServices}), e.g. the real images in containers.
  */
@@ -54,17 +54,37 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * @param repository        the repository root, where the services' builds are
-     * @param services          which services to start
-     * @param ports             the services' HTTP ports
-     * @param properties        extra configuration per service (system properties), e.g. the trainer's
-     *                          {@code trainer.models.<name>.*}
+     * @param repository    the repository root, where the services' builds are
+     * @param kafkaPort     Kafka's port, 0 for any free one (likewise {@code s3Port} and {@code databasePort})
+     * @param services      which services to start
+     * @param ports         the services' HTTP ports (of their first replica; further replicas take free ports)
+     * @param properties    extra configuration per service (system properties), e.g. the trainer's
+     *                      {@code trainer.models.<name>.*}
+     * @param replicas      processes per service, 1 where not given
      */
-    public record Settings(Path repository, Path dataDirectory, int kafkaPort, int s3Port, Set<Service> services,
-                           Map<Service, Integer> ports, Map<Service, Map<String, String>> properties) {
+    public record Settings(Path repository, Path dataDirectory, int kafkaPort, int s3Port, int databasePort,
+                           Set<Service> services, Map<Service, Integer> ports,
+                           Map<Service, Map<String, String>> properties, Map<Service, Integer> replicas) {
 
         public Settings {
             properties = Map.copyOf(properties);
+            replicas = Map.copyOf(replicas);
+            replicas.forEach((service, count) -> {
+                if (count < 1) {
+                    throw new IllegalArgumentException(service.module() + ": replicas must be at least 1, not "
+                            + count);
+                }
+                if (count > 1 && service == Service.REGISTRY) {
+                    throw new IllegalArgumentException("model-registry runs one process on the local stack (its "
+                            + "embedded database is a file that one process opens)");
+                }
+            });
+        }
+
+        /** One process per service, the database server on any free port. */
+        public Settings(Path repository, Path dataDirectory, int kafkaPort, int s3Port, Set<Service> services,
+                        Map<Service, Integer> ports, Map<Service, Map<String, String>> properties) {
+            this(repository, dataDirectory, kafkaPort, s3Port, 0, services, ports, properties, Map.of());
         }
 
         /** These settings with {@code extra} added to the service's configuration. */
@@ -74,23 +94,35 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> merged = new HashMap<>(all.getOrDefault(service, Map.of()));
             merged.putAll(extra);
             all.put(service, Map.copyOf(merged));
-            return new Settings(repository, dataDirectory, kafkaPort, s3Port, services, ports, all);
+            return new Settings(repository, dataDirectory, kafkaPort, s3Port, databasePort, services, ports, all,
+                    replicas);
         }
 
         public Settings withDataDirectory(Path data) {
-            return new Settings(repository, data, kafkaPort, s3Port, services, ports, properties);
+            return new Settings(repository, data, kafkaPort, s3Port, databasePort, services, ports, properties,
+                    replicas);
         }
 
-        /** These settings on free ports (Kafka, S3 and every service), to run beside another stack. */
+        public Settings withReplicas(Map<Service, Integer> counts) {
+            return new Settings(repository, dataDirectory, kafkaPort, s3Port, databasePort, services, ports,
+                    properties, counts);
+        }
+
+        public int replicas(Service service) {
+            return replicas.getOrDefault(service, 1);
+        }
+
+        /** These settings on free ports (Kafka, S3, the database and every service), to run beside another stack. */
         public Settings onFreePorts() {
             Map<Service, Integer> free = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
                 free.put(service, freePort());
             }
-            return new Settings(repository, dataDirectory, freePort(), freePort(), services, free, properties);
+            return new Settings(repository, dataDirectory, freePort(), freePort(), 0, services, free, properties,
+                    replicas);
         }
 
-        private static int freePort() {
+        static int freePort() {
             try (ServerSocket socket = new ServerSocket(0)) {
                 return socket.getLocalPort();
             } catch (IOException e) {
@@ -104,7 +136,8 @@ public final class LocalStack implements AutoCloseable {
                 ports.put(service, service.defaultPort());
             }
             return new Settings(repository, repository.resolve(".data"), LocalInfrastructure.DEFAULT_KAFKA_PORT,
-                    LocalInfrastructure.DEFAULT_S3_PORT, Set.of(Service.values()), ports, Map.of());
+                    LocalInfrastructure.DEFAULT_S3_PORT, LocalInfrastructure.DEFAULT_DATABASE_PORT,
+                    Set.of(Service.values()), ports, Map.of(), Map.of());
         }
     }
 
@@ -113,7 +146,8 @@ public final class LocalStack implements AutoCloseable {
     private final String kafkaBootstrapServers;
     private final ObjectStoreSettings objectStore;
     private final StackSecrets secrets;
-    private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+    /** Each service's processes, the first (on the service's own port) first. */
+    private final Map<Service, List<ServiceProcess>> processes = new EnumMap<>(Service.class);
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Ctrl-C (or any JVM exit) stops the service processes too: none is left running without its stack. */
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
@@ -133,7 +167,8 @@ public final class LocalStack implements AutoCloseable {
         StackSecrets secrets = StackSecrets.loadOrCreate(data);
         progress.accept("starting Kafka and the S3 store (data in " + data + ")");
         LocalInfrastructure infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(data,
-                settings.kafkaPort(), settings.s3Port(), secrets.s3AccessKey(), secrets.s3SecretKey()));
+                settings.kafkaPort(), settings.s3Port(), settings.databasePort(), secrets.s3AccessKey(),
+                secrets.s3SecretKey()));
         return startServices(new LocalStack(infrastructure, infrastructure.kafkaBootstrapServers(),
                 infrastructure.objectStoreSettings(), secrets), settings, data, progress);
     }
@@ -153,7 +188,12 @@ public final class LocalStack implements AutoCloseable {
 
     private static LocalStack startServices(LocalStack stack, Settings settings, Path data,
                                             Consumer<String> progress) throws InterruptedException {
-        Map<Service, ServiceProcess> processes = stack.processes;
+        if (stack.infrastructure == null && settings.replicas(Service.INGEST) > 1) {
+            stack.close();
+            throw new IllegalArgumentException("several ingest-service replicas need the stack's database server; "
+                    + "against infrastructure that runs elsewhere, point them at a shared database (INGEST_DB_URL)");
+        }
+        Map<Service, List<ServiceProcess>> processes = stack.processes;
         try {
             Map<String, String> preload = Map.of();
             if (settings.services().contains(Service.TRAINER) || settings.services().contains(Service.EVALUATOR)) {
@@ -162,15 +202,21 @@ public final class LocalStack implements AutoCloseable {
                 progress.accept("trainer and evaluator: " + allocatorNote(allocator, preload));
             }
             for (Service service : Service.values()) {
-                if (settings.services().contains(service)) {
-                    progress.accept("starting " + service.module());
-                    processes.put(service, ServiceProcess.start(service.module(),
-                            ServiceProcess.runner(settings.repository(), service.module()),
-                            settings.ports().get(service), stack.environment(service, data, preload),
-                            systemProperties(service, data, settings), data.resolve("logs")));
+                if (!settings.services().contains(service)) {
+                    continue;
+                }
+                for (int replica = 1; replica <= settings.replicas(service); replica++) {
+                    String name = replica == 1 ? service.module() : service.module() + "-" + replica;
+                    progress.accept("starting " + name);
+                    int port = replica == 1 ? settings.ports().get(service) : Settings.freePort();
+                    ServiceProcess process = ServiceProcess.start(name,
+                            ServiceProcess.runner(settings.repository(), service.module()), port,
+                            stack.environment(service, data, preload),
+                            systemProperties(service, replica, data, settings), data.resolve("logs"));
+                    processes.computeIfAbsent(service, key -> new ArrayList<>()).add(process);
                 }
             }
-            for (ServiceProcess process : processes.values()) {
+            for (ServiceProcess process : stack.processes()) {
                 process.awaitReady(Duration.ofMinutes(3));
                 progress.accept(process.name() + " ready at " + process.url());
             }
@@ -207,20 +253,31 @@ public final class LocalStack implements AutoCloseable {
         environment.put("REGISTRY_EVALUATOR_TOKEN", secrets.evaluatorToken());
         environment.put("REGISTRY_TRAINER_TOKEN", secrets.trainerToken());
         environment.put("REGISTRY_DATA_DIR", data.resolve("registry").toString());
+        if (service == Service.INGEST) {
+            // Every ingest replica shares one database: on the stack's server, or a file when the stack uses
+            // infrastructure that runs elsewhere (one replica then).
+            environment.put("INGEST_DATA_DIR", data.resolve("ingest").toString());
+            if (infrastructure != null) {
+                environment.put("INGEST_DB_URL", infrastructure.database().jdbcUrl("ingest"));
+                environment.put("INGEST_DB_USER", "ingest");
+                environment.put("INGEST_DB_PASSWORD", secrets.ingestDatabasePassword());
+            }
+        }
         if (processes.containsKey(Service.REGISTRY)) {
-            environment.put("REGISTRY_URL", processes.get(Service.REGISTRY).url());
+            environment.put("REGISTRY_URL", url(Service.REGISTRY));
         }
         return environment;
     }
 
-    private static Map<String, String> systemProperties(Service service, Path data, Settings settings) {
+    private static Map<String, String> systemProperties(Service service, int replica, Path data, Settings settings) {
         Map<String, String> properties = new HashMap<>();
+        String suffix = replica == 1 ? "" : "-" + replica;
         if (service == Service.TRAINER) {
-            properties.put("trainer.worker.cache-dir", data.resolve("trainer-cache").toString());
+            properties.put("trainer.worker.cache-dir", data.resolve("trainer-cache" + suffix).toString());
             properties.put("ai.djl.offline", "true");
         }
         if (service == Service.EVALUATOR) {
-            properties.put("evaluator.cache-dir", data.resolve("evaluator-cache").toString());
+            properties.put("evaluator.cache-dir", data.resolve("evaluator-cache" + suffix).toString());
         }
         properties.putAll(settings.properties().getOrDefault(service, Map.of()));
         return properties;
@@ -246,16 +303,22 @@ public final class LocalStack implements AutoCloseable {
         return secrets;
     }
 
+    /** The URL of the service's first replica. */
     public String url(Service service) {
-        ServiceProcess process = processes.get(service);
-        if (process == null) {
+        return urls(service).get(0);
+    }
+
+    /** The URLs of all the service's replicas, the first first. */
+    public List<String> urls(Service service) {
+        List<ServiceProcess> replicas = processes.getOrDefault(service, List.of());
+        if (replicas.isEmpty()) {
             throw new IllegalStateException(service.module() + " is not running in this stack");
         }
-        return process.url();
+        return replicas.stream().map(ServiceProcess::url).toList();
     }
 
     public List<ServiceProcess> processes() {
-        return List.copyOf(processes.values());
+        return processes.values().stream().flatMap(List::stream).toList();
     }
 
     /** Stops the services (newest first), then the infrastructure if it was started here; all data stays. */
@@ -271,7 +334,7 @@ public final class LocalStack implements AutoCloseable {
                 // The JVM is exiting: the hook runs (or ran) this same close, which returns at once.
             }
         }
-        List<ServiceProcess> running = new ArrayList<>(processes.values());
+        List<ServiceProcess> running = new ArrayList<>(processes());
         Collections.reverse(running);
         running.parallelStream().forEach(ServiceProcess::close);
         if (infrastructure != null) {

@@ -19,15 +19,16 @@ class InfrastructureCommandTest {
         assertThat(settings.dataDirectory()).isEqualTo(Path.of(".data"));
         assertThat(settings.kafkaPort()).isEqualTo(9092);
         assertThat(settings.s3Port()).isEqualTo(9000);
+        assertThat(settings.databasePort()).isEqualTo(9095);
     }
 
     @Test
     void commandTakesPortsDirectoryAndCredentials() {
         InfrastructureCommand command = new InfrastructureCommand();
-        new CommandLine(command).parseArgs("--data-dir", "/tmp/stack", "--kafka-port", "0", "--s3-port", "0",
+        new CommandLine(command).parseArgs("--data-dir", "/tmp/stack", "--kafka-port", "0", "--s3-port", "0", "--database-port", "0",
                 "--s3-access-key", "local", "--s3-secret-key", "local-secret");
 
-        assertThat(command.settings()).isEqualTo(new LocalInfrastructure.Settings(Path.of("/tmp/stack"), 0, 0,
+        assertThat(command.settings()).isEqualTo(new LocalInfrastructure.Settings(Path.of("/tmp/stack"), 0, 0, 0,
                 "local", "local-secret"));
     }
 }

@@ -33,6 +33,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static io.stagetune.localstack.TestMachine.freePort;
@@ -42,7 +45,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The local stack runs a service as its own process against the embedded broker and store, the CLI ingests a
- * folder through it into one version, and a restart on the same data folder continues where it stopped; the
+ * folder through it into one version, and a restart on the same data folder continues where it stopped, with two
+ * ingest replicas sharing its database and sixteen CLI calls at once reading (never rewriting) its credentials; the
  * trainer started beside the registry keeps its runs there.
  */
 class LocalStackTest {
@@ -54,7 +58,7 @@ class LocalStackTest {
     Path images;
 
     @Test
-    void ingestsThroughAServiceProcessAndContinuesAfterARestart() throws Exception {
+    void ingestsThroughAServiceProcessAndContinuesAfterARestartWithTwoReplicas() throws Exception {
         Path repository = repositoryRoot();
         Path runner = ServiceProcess.runner(repository, "ingest-service");
         assumeTrue(Files.isRegularFile(runner), "ingest-service is not packaged (" + runner
@@ -81,14 +85,47 @@ class LocalStackTest {
             assertThat(((DatasetVersionCreated) events.get(1)).imageCount()).isEqualTo(24);
         }
 
-        try (LocalStack again = LocalStack.start(settings, line -> { })) {
-            HttpResponse<String> dataset = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(again.url(LocalStack.Service.INGEST) + "/datasets/local")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(dataset.statusCode()).isEqualTo(200);
-            assertThat(dataset.body()).contains("\"latestVersion\":1").contains("\"imageCount\":24");
+        // Again, with two ingest replicas sharing the stack's database: both see what the first run committed.
+        try (LocalStack again = LocalStack.start(settings.withReplicas(Map.of(LocalStack.Service.INGEST, 2)),
+                line -> { })) {
+            List<String> replicas = again.urls(LocalStack.Service.INGEST);
+            assertThat(replicas).hasSize(2).first().isEqualTo("http://localhost:" + ingestPort);
+            for (String replica : replicas) {
+                HttpResponse<String> dataset = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(replica + "/datasets/local")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(dataset.statusCode()).isEqualTo(200);
+                assertThat(dataset.body()).contains("\"latestVersion\":1").contains("\"imageCount\":24");
+            }
             assertThat(TopicEvents.read(again.kafkaBootstrapServers(), Topics.DATASET_EVENTS,
                     "local", 2, Duration.ofSeconds(20))).hasSize(2);
+
+            // Sixteen CLI calls at once read the stack's credentials; none of them may change them.
+            Path secrets = data.resolve("secrets.properties");
+            byte[] before = Files.readAllBytes(secrets);
+            ExecutorService calls = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<String>> outcomes = new ArrayList<>();
+                for (int call = 0; call < 16; call++) {
+                    String dataset = "cli-" + call;
+                    String replica = replicas.get(call % 2);
+                    outcomes.add(calls.submit(() -> {
+                        StringWriter output = new StringWriter();
+                        int exit = new CommandLine(new PipelineCommand()).setOut(new PrintWriter(output))
+                                .setErr(new PrintWriter(output)).execute("ingest", images.toString(),
+                                        "--dataset", dataset, "--url", replica, "--data-dir", data.toString());
+                        return exit + " " + output;
+                    }));
+                }
+                for (Future<String> outcome : outcomes) {
+                    assertThat(outcome.get()).startsWith("0 ").contains("version 1: 24 images");
+                }
+            } finally {
+                calls.shutdownNow();
+            }
+            assertThat(Files.readAllBytes(secrets)).as("the stack's credentials are untouched").isEqualTo(before);
+            HttpResponse<String> all = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(replicas.get(1) + "/datasets")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(all.body()).contains("\"datasetId\":\"cli-15\"").contains("\"datasetId\":\"local\"");
         }
     }
 

@@ -3,7 +3,6 @@ package io.stagetune.persistence.outbox;
 import io.stagetune.common.events.PipelineEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -27,18 +26,21 @@ public class Outbox {
 
     /**
      * Locks the oldest pending event for the rest of the caller's transaction, without waiting: the relay that holds
-     * it is the only one sending, so events leave once and in order whatever the number of replicas.
+     * it is the only one sending, so events leave once and in order whatever the number of replicas. (SKIP LOCKED
+     * rather than NOWAIT: a refused lock must not end the transaction, which PostgreSQL does on an error.)
      *
      * @return false when another relay holds it, or when nothing is pending
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean lockHead() {
-        try {
-            return !em.createNativeQuery("select id from outbox_event where sent_at is null order by id "
-                    + "fetch first 1 rows only for update nowait").getResultList().isEmpty();
-        } catch (PersistenceException lockedByAnotherRelay) {
+        List<?> locked = em.createNativeQuery("select id from outbox_event where sent_at is null order by id "
+                + "fetch first 1 rows only for update skip locked").getResultList();
+        if (locked.isEmpty()) {
             return false;
         }
+        Object head = em.createNativeQuery("select min(id) from outbox_event where sent_at is null")
+                .getSingleResult();
+        return head != null && ((Number) head).longValue() == ((Number) locked.get(0)).longValue();
     }
 
     /** Oldest pending first, so events of one key leave in the order they were written. */

@@ -100,8 +100,6 @@ public class OutboxRelay {
 
     private Round round() {
         if (!outbox.lockHead()) {
-            // Nothing pending, or another relay is sending; on PostgreSQL a refused lock also ends the transaction.
-            QuarkusTransaction.setRollbackOnly();
             return new Round(0, false);
         }
         int sent = 0;

@@ -13,6 +13,6 @@ final class StackOptions {
     Path dataDirectory;
 
     StackSecrets secrets() {
-        return StackSecrets.loadOrCreate(dataDirectory);
+        return StackSecrets.load(dataDirectory);
     }
 }

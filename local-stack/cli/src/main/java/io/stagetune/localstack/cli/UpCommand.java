@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Starts Kafka, the S3 store and the four services, prints their URLs, runs until Ctrl-C.")
+        description = "Starts Kafka, the S3 store, the database server and the services, prints their URLs, runs "
+                + "until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,6 +46,16 @@ final class UpCommand implements Callable<Integer> {
             description = "S3 port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int s3Port;
 
+    @Option(names = "--database-port", defaultValue = "" + LocalInfrastructure.DEFAULT_DATABASE_PORT,
+            description = "Port of the database server the ingest replicas share, on 127.0.0.1 (default: "
+                    + "${DEFAULT-VALUE}).")
+    int databasePort;
+
+    @Option(names = "--replicas", paramLabel = "SERVICE=COUNT",
+            description = "Processes of a service, e.g. ingest-service=2: the first on the service's port, the others "
+                    + "on free ones (repeatable; default 1 each).")
+    Map<String, Integer> replicas = new LinkedHashMap<>();
+
     @Option(names = "--port", paramLabel = "SERVICE=PORT",
             description = "A service's HTTP port, e.g. ingest-service=18081 (repeatable; defaults: ingest-service "
                     + "8081, trainer-service 8082, evaluator-service 8083, model-registry 8084).")
@@ -57,18 +68,25 @@ final class UpCommand implements Callable<Integer> {
     LocalStack.Settings settings() {
         LocalStack.Settings defaults = LocalStack.Settings.defaults(repository.toAbsolutePath().normalize());
         Map<LocalStack.Service, Integer> ports = new EnumMap<>(defaults.ports());
-        servicePorts.forEach((module, port) -> ports.put(service(module), port));
-        return new LocalStack.Settings(defaults.repository(), stack.dataDirectory, kafkaPort, s3Port,
-                defaults.services(), ports, Map.of(LocalStack.Service.TRAINER, trainerProperties));
+        servicePorts.forEach((module, port) -> ports.put(service("--port", module), port));
+        Map<LocalStack.Service, Integer> counts = new EnumMap<>(LocalStack.Service.class);
+        replicas.forEach((module, count) -> counts.put(service("--replicas", module), count));
+        try {
+            return new LocalStack.Settings(defaults.repository(), stack.dataDirectory, kafkaPort, s3Port, databasePort,
+                    defaults.services(), ports, Map.of(LocalStack.Service.TRAINER, trainerProperties), counts);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--replicas: " + e.getMessage());
+        }
     }
 
-    private LocalStack.Service service(String module) {
+    private LocalStack.Service service(String option, String module) {
         for (LocalStack.Service service : LocalStack.Service.values()) {
             if (service.module().equals(module)) {
                 return service;
             }
         }
-        throw new CommandLine.ParameterException(spec.commandLine(), "--port " + module + ": no such service; one of "
+        throw new CommandLine.ParameterException(spec.commandLine(), option + " " + module
+                + ": no such service; one of "
                 + Arrays.stream(LocalStack.Service.values()).map(LocalStack.Service::module)
                 .collect(Collectors.joining(", ")));
     }
@@ -87,8 +105,9 @@ final class UpCommand implements Callable<Integer> {
         out.println("The pipeline is up. Ctrl-C stops it; data and credentials stay in "
                 + stack.dataDirectory.toAbsolutePath().normalize());
         for (LocalStack.Service service : LocalStack.Service.values()) {
-            out.printf("  %-18s %s  (OpenAPI %s/q/swagger-ui)%n", service.module(), running.url(service),
-                    running.url(service));
+            for (String url : running.urls(service)) {
+                out.printf("  %-18s %s  (OpenAPI %s/q/swagger-ui)%n", service.module(), url, url);
+            }
         }
         out.println("  Kafka              " + running.kafkaBootstrapServers());
         out.println("  S3                 " + running.objectStoreSettings().endpoint());

@@ -23,6 +23,32 @@ class UpCommandTest {
         assertThat(settings.s3Port()).isEqualTo(9000);
         assertThat(settings.ports()).containsEntry(LocalStack.Service.INGEST, 8081)
                 .containsEntry(LocalStack.Service.REGISTRY, 8084);
+        assertThat(settings.replicas(LocalStack.Service.INGEST)).isEqualTo(1);
+    }
+
+    @Test
+    void runsSeveralReplicasOfAServiceWhenAsked() {
+        UpCommand command = new UpCommand();
+        new CommandLine(command).parseArgs("--replicas", "ingest-service=2");
+
+        LocalStack.Settings settings = command.settings();
+        assertThat(settings.replicas(LocalStack.Service.INGEST)).isEqualTo(2);
+        assertThat(settings.replicas(LocalStack.Service.TRAINER)).isEqualTo(1);
+    }
+
+    @Test
+    void refusesReplicasOfTheRegistryAndCountsBelowOne() {
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new PipelineCommand()).setErr(new PrintWriter(err))
+                .execute("up", "--replicas", "model-registry=2");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--replicas: model-registry runs one process on the local stack");
+
+        err = new StringWriter();
+        exit = new CommandLine(new PipelineCommand()).setErr(new PrintWriter(err))
+                .execute("up", "--replicas", "ingest-service=0");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--replicas: ingest-service: replicas must be at least 1, not 0");
     }
 
     @Test

@@ -1,31 +1,33 @@
 package io.stagetune.localstack.infrastructure;
 
-import io.stagetune.localstack.infrastructure.EmbeddedKafka;
-import io.stagetune.localstack.infrastructure.EmbeddedS3;
 import io.stagetune.common.storage.ObjectStoreSettings;
 
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The pipeline's infrastructure on one machine without Docker: an in-process Kafka broker (KRaft) and an
- * S3-compatible store, both keeping their data under one folder ({@code kafka/} and {@code s3/}), so topics,
- * records, offsets, buckets and objects survive a restart.
+ * The pipeline's infrastructure on one machine without Docker: an in-process Kafka broker (KRaft), an S3-compatible
+ * store and a database server (H2, for the services that several processes share), all keeping their data under one
+ * folder ({@code kafka/}, {@code s3/}, {@code db/}), so topics, records, offsets, buckets, objects and tables survive
+ * a restart.
  */
 public final class LocalInfrastructure implements AutoCloseable {
 
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of(".data");
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_S3_PORT = 9000;
+    public static final int DEFAULT_DATABASE_PORT = 9095;
 
     /**
      * @param dataDirectory where both keep their data
      * @param kafkaPort     Kafka port on localhost, 0 for any free one
      * @param s3Port        S3 port on 127.0.0.1, 0 for any free one
+     * @param databasePort database server port on 127.0.0.1, 0 for any free one
      * @param s3AccessKey   S3 access key, null to generate one
      * @param s3SecretKey   S3 secret key, null to generate one (given together with the access key)
      */
-    public record Settings(Path dataDirectory, int kafkaPort, int s3Port, String s3AccessKey, String s3SecretKey) {
+    public record Settings(Path dataDirectory, int kafkaPort, int s3Port, int databasePort, String s3AccessKey,
+                           String s3SecretKey) {
 
         public Settings {
             Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -35,36 +37,39 @@ public final class LocalInfrastructure implements AutoCloseable {
         }
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_DATA_DIRECTORY, DEFAULT_KAFKA_PORT, DEFAULT_S3_PORT, null, null);
+            return new Settings(DEFAULT_DATA_DIRECTORY, DEFAULT_KAFKA_PORT, DEFAULT_S3_PORT, DEFAULT_DATABASE_PORT, null,
+                    null);
         }
 
         public Settings withDataDirectory(Path dataDirectory) {
-            return new Settings(dataDirectory, kafkaPort, s3Port, s3AccessKey, s3SecretKey);
+            return new Settings(dataDirectory, kafkaPort, s3Port, databasePort, s3AccessKey, s3SecretKey);
         }
 
-        public Settings withPorts(int kafkaPort, int s3Port) {
-            return new Settings(dataDirectory, kafkaPort, s3Port, s3AccessKey, s3SecretKey);
+        public Settings withPorts(int kafkaPort, int s3Port, int databasePort) {
+            return new Settings(dataDirectory, kafkaPort, s3Port, databasePort, s3AccessKey, s3SecretKey);
         }
 
         public Settings withS3Credentials(String accessKey, String secretKey) {
-            return new Settings(dataDirectory, kafkaPort, s3Port, accessKey, secretKey);
+            return new Settings(dataDirectory, kafkaPort, s3Port, databasePort, accessKey, secretKey);
         }
 
         @Override
         public String toString() {
             return "Settings[dataDirectory=" + dataDirectory + ", kafkaPort=" + kafkaPort + ", s3Port=" + s3Port
-                    + ", s3AccessKey=" + s3AccessKey + "]";
+                    + ", databasePort=" + databasePort + ", s3AccessKey=" + s3AccessKey + "]";
         }
     }
 
     private final Path dataDirectory;
     private final EmbeddedKafka kafka;
     private final EmbeddedS3 s3;
+    private final EmbeddedDatabase database;
 
-    private LocalInfrastructure(Path dataDirectory, EmbeddedKafka kafka, EmbeddedS3 s3) {
+    private LocalInfrastructure(Path dataDirectory, EmbeddedKafka kafka, EmbeddedS3 s3, EmbeddedDatabase database) {
         this.dataDirectory = dataDirectory;
         this.kafka = kafka;
         this.s3 = s3;
+        this.database = database;
     }
 
     public static LocalInfrastructure start(Settings settings) {
@@ -72,6 +77,7 @@ public final class LocalInfrastructure implements AutoCloseable {
         EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.defaults()
                 .withPort(settings.kafkaPort())
                 .withDataDirectory(data.resolve("kafka")));
+        EmbeddedS3 s3 = null;
         try {
             EmbeddedS3.Options s3Options = EmbeddedS3.Options.defaults()
                     .withPort(settings.s3Port())
@@ -79,12 +85,18 @@ public final class LocalInfrastructure implements AutoCloseable {
             if (settings.s3AccessKey() != null) {
                 s3Options = s3Options.withCredentials(settings.s3AccessKey(), settings.s3SecretKey());
             }
-            return new LocalInfrastructure(data, kafka, EmbeddedS3.start(s3Options));
+            s3 = EmbeddedS3.start(s3Options);
+            return new LocalInfrastructure(data, kafka, s3,
+                    EmbeddedDatabase.start(data.resolve("db"), settings.databasePort()));
         } catch (RuntimeException e) {
-            try {
-                kafka.close();
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
+            for (AutoCloseable started : new AutoCloseable[] {s3, kafka}) {
+                try {
+                    if (started != null) {
+                        started.close();
+                    }
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
             }
             throw e;
         }
@@ -110,13 +122,21 @@ public final class LocalInfrastructure implements AutoCloseable {
         return s3.settings();
     }
 
-    /** Stops the store, then the broker; both keep their data. */
+    public EmbeddedDatabase database() {
+        return database;
+    }
+
+    /** Stops the database server, the store, then the broker; all keep their data. */
     @Override
     public void close() {
         try {
-            s3.close();
+            database.close();
         } finally {
-            kafka.close();
+            try {
+                s3.close();
+            } finally {
+                kafka.close();
+            }
         }
     }
 }

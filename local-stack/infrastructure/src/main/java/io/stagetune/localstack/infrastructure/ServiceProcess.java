@@ -96,6 +96,19 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s; see " + log);
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Kills the JVM at once (SIGKILL), as a crash or an out-of-memory kill would, and waits until it is gone. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Asks the JVM to stop (Quarkus shuts down gracefully on SIGTERM), then insists. */
     @Override
     public void close() {

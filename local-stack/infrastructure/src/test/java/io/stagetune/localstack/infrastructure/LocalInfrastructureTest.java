@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalInfrastructureTest {
 
     @Test
-    void startsKafkaAndS3UnderOneDataDirectory(@TempDir Path data) throws Exception {
+    void startsKafkaS3AndTheDatabaseServerUnderOneDataDirectory(@TempDir Path data) throws Exception {
         LocalInfrastructure.Settings settings = LocalInfrastructure.Settings.defaults()
                 .withDataDirectory(data)
-                .withPorts(0, 0);
+                .withPorts(0, 0, 0);
 
         try (LocalInfrastructure infrastructure = LocalInfrastructure.start(settings)) {
             try (Admin admin = Admin.create(Map.of(
@@ -34,6 +36,11 @@ class LocalInfrastructureTest {
             assertThat(infrastructure.dataDirectory()).isEqualTo(data.toAbsolutePath().normalize());
             assertThat(data.resolve("kafka")).isDirectory();
             assertThat(data.resolve("s3/datasets")).isDirectory();
+            try (Connection connection = DriverManager.getConnection(infrastructure.database().jdbcUrl("shop"),
+                    "shop", "secret")) {
+                connection.createStatement().execute("create table item (id int primary key)");
+            }
+            assertThat(data.resolve("db/shop.mv.db")).isRegularFile();
         }
     }
 

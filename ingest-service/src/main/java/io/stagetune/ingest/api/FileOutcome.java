@@ -1,4 +1,4 @@
-package io.stagetune.ingest;
+package io.stagetune.ingest.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,13 +1,12 @@
-package io.stagetune.ingest.service;
+package io.stagetune.ingest.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.stagetune.ingest.FileOutcome;
-import io.stagetune.ingest.UploadResult;
+import io.stagetune.ingest.api.FileOutcome;
+import io.stagetune.ingest.api.UploadResult;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.function.Supplier;
 
 /** Ingest counters: images by outcome and reason, bytes stored, upload duration, requests refused. */
 @ApplicationScoped
@@ -42,9 +41,5 @@ public class IngestMetrics {
 
     public void refused(int status) {
         registry.counter("ingest.requests.refused", "status", Integer.toString(status)).increment();
-    }
-
-    void unannouncedVersions(Supplier<Number> count) {
-        registry.gauge("ingest.versions.unannounced", count, supplier -> supplier.get().doubleValue());
     }
 }

@@ -1,4 +1,4 @@
-package io.stagetune.ingest;
+package io.stagetune.ingest.api;
 
 import java.util.List;
 

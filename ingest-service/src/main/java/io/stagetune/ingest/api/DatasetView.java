@@ -1,8 +1,7 @@
-package io.stagetune.ingest.rest;
+package io.stagetune.ingest.api;
 
 import io.stagetune.common.events.Split;
 import io.stagetune.common.dataset.DatasetVersion;
-import io.stagetune.ingest.service.Dataset;
 
 import java.time.Instant;
 import java.util.List;
@@ -18,19 +17,20 @@ public record DatasetView(String datasetId, int latestVersion, int imageCount, L
 
     /** One line of {@code GET /datasets}. */
     public record Summary(String datasetId, int latestVersion, int imageCount, List<String> labels, int staged) {
-        static Summary of(Dataset dataset) {
-            DatasetView view = DatasetView.of(dataset);
+        public static Summary of(DatasetView view) {
             return new Summary(view.datasetId(), view.latestVersion(), view.imageCount(), view.labels(),
                     view.staged());
         }
     }
 
-    static DatasetView of(Dataset dataset) {
-        List<DatasetVersion> versions = dataset.versions();
+    /** @param versions every version, oldest first */
+    public static DatasetView of(String datasetId, List<DatasetVersion> versions, long staged) {
         DatasetVersion latest = versions.isEmpty() ? null : versions.get(versions.size() - 1);
-        return new DatasetView(dataset.id(), dataset.latestVersion(), latest == null ? 0 : latest.imageCount(),
-                latest == null ? List.of() : latest.labels(), latest == null ? Map.of() : latest.counts(),
-                dataset.stagedCount(),
+        if (latest == null) {
+            return new DatasetView(datasetId, 0, 0, List.of(), Map.of(), (int) staged, List.of());
+        }
+        return new DatasetView(datasetId, latest.version(), latest.imageCount(), latest.labels(), latest.counts(),
+                (int) staged,
                 versions.stream().map(v -> new VersionLine(v.version(), v.createdAt(), v.imageCount(), v.newImages(),
                         v.newLabels())).toList());
     }

@@ -1,0 +1,174 @@
+package io.stagetune.ingest.repository;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stagetune.common.dataset.ManifestEntry;
+import io.stagetune.common.events.Split;
+import io.stagetune.ingest.Dataset;
+import io.stagetune.ingest.DatasetImage;
+import io.stagetune.ingest.DatasetVersionRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Datasets, their images and versions in the database, the ingest service's one source of truth. Every change of a
+ * dataset happens in a transaction that first locks the dataset's row ({@link #lock}), so replicas take turns per
+ * dataset while different datasets proceed in parallel; reads see what is committed, never a cache.
+ */
+@ApplicationScoped
+public class DatasetRepository {
+
+    /** Content hashes per {@code in (...)} query: well below every database's limit on bound parameters. */
+    private static final int QUERY_CHUNK = 500;
+
+    private final EntityManager em;
+
+    public DatasetRepository(EntityManager em) {
+        this.em = em;
+    }
+
+    /** The dataset's row, locked for update until the caller's transaction ends; created first if it is new. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Dataset lock(String datasetId) {
+        Dataset dataset = em.find(Dataset.class, datasetId, LockModeType.PESSIMISTIC_WRITE);
+        if (dataset != null) {
+            return dataset;
+        }
+        createIfAbsent(datasetId);
+        return em.find(Dataset.class, datasetId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** The dataset's row locked for update, if the dataset exists. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Dataset> lockExisting(String datasetId) {
+        return Optional.ofNullable(em.find(Dataset.class, datasetId, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** Inserts the row in a transaction of its own: two replicas creating one dataset both go on with its row. */
+    private void createIfAbsent(String datasetId) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                if (em.find(Dataset.class, datasetId) == null) {
+                    em.persist(new Dataset(datasetId, Instant.now()));
+                }
+            });
+        } catch (RuntimeException createdByAnotherReplica) {
+            if (QuarkusTransaction.requiringNew().call(() -> em.find(Dataset.class, datasetId)) == null) {
+                throw createdByAnotherReplica;
+            }
+        }
+    }
+
+    @Transactional
+    public Optional<Dataset> find(String datasetId) {
+        return Optional.ofNullable(em.find(Dataset.class, datasetId));
+    }
+
+    /** Datasets with a version or staged images, by id. */
+    @Transactional
+    public List<Dataset> datasetsWithImages() {
+        return em.createQuery("from Dataset d where d.latestVersion > 0 or exists (from DatasetImage i "
+                + "where i.datasetId = d.id and i.version is null) order by d.id", Dataset.class).getResultList();
+    }
+
+    /** The images of the dataset among these content hashes, staged or committed, by hash. */
+    @Transactional
+    public Map<String, DatasetImage> images(String datasetId, Collection<String> sha256s) {
+        Map<String, DatasetImage> found = new HashMap<>();
+        List<String> all = List.copyOf(sha256s);
+        for (int from = 0; from < all.size(); from += QUERY_CHUNK) {
+            em.createQuery("from DatasetImage i where i.datasetId = :dataset and i.sha256 in :hashes",
+                            DatasetImage.class)
+                    .setParameter("dataset", datasetId)
+                    .setParameter("hashes", all.subList(from, Math.min(all.size(), from + QUERY_CHUNK)))
+                    .getResultStream().forEach(image -> found.put(image.sha256(), image));
+        }
+        return found;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void add(DatasetImage image) {
+        em.persist(image);
+    }
+
+    /** Gives every staged image of the dataset the version; the caller holds the dataset's lock. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int assignStaged(String datasetId, int version) {
+        em.flush();
+        return em.createQuery("update DatasetImage i set i.version = :version "
+                        + "where i.datasetId = :dataset and i.version is null")
+                .setParameter("version", version).setParameter("dataset", datasetId).executeUpdate();
+    }
+
+    @Transactional
+    public long stagedCount(String datasetId) {
+        return em.createQuery("select count(i) from DatasetImage i where i.datasetId = :dataset "
+                        + "and i.version is null", Long.class)
+                .setParameter("dataset", datasetId).getSingleResult();
+    }
+
+    /** Images per label and split in the dataset's committed versions. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Map<String, Map<Split, Integer>> committedCounts(String datasetId) {
+        Map<String, Map<Split, Integer>> counts = new TreeMap<>();
+        for (Object[] row : em.createQuery("select i.label, i.split, count(i) from DatasetImage i "
+                        + "where i.datasetId = :dataset and i.version is not null group by i.label, i.split",
+                        Object[].class)
+                .setParameter("dataset", datasetId).getResultList()) {
+            counts.computeIfAbsent((String) row[0], label -> new EnumMap<>(Split.class))
+                    .put((Split) row[1], ((Number) row[2]).intValue());
+        }
+        return counts;
+    }
+
+    /** Images per split that first appeared in the version. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Map<Split, Integer> addedIn(String datasetId, int version) {
+        Map<Split, Integer> added = new EnumMap<>(Split.class);
+        for (Object[] row : em.createQuery("select i.split, count(i) from DatasetImage i "
+                        + "where i.datasetId = :dataset and i.version = :version group by i.split", Object[].class)
+                .setParameter("dataset", datasetId).setParameter("version", version).getResultList()) {
+            added.put((Split) row[0], ((Number) row[1]).intValue());
+        }
+        return added;
+    }
+
+    /** The version's manifest: every image up to it, older versions first, each in the order it was added. */
+    @Transactional
+    public List<ManifestEntry> entries(String datasetId, int version) {
+        return new ArrayList<>(em.createQuery("select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, "
+                        + "i.sha256, i.label, i.split, i.width, i.height) from DatasetImage i "
+                        + "where i.datasetId = :dataset and i.version <= :version order by i.version, i.seq",
+                        ManifestEntry.class)
+                .setParameter("dataset", datasetId).setParameter("version", version).getResultList());
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addVersion(DatasetVersionRecord version) {
+        em.persist(version);
+    }
+
+    @Transactional
+    public Optional<DatasetVersionRecord> version(String datasetId, int version) {
+        return Optional.ofNullable(em.find(DatasetVersionRecord.class,
+                new DatasetVersionRecord.Key(datasetId, version)));
+    }
+
+    /** Every version of the dataset, oldest first. */
+    @Transactional
+    public List<DatasetVersionRecord> versions(String datasetId) {
+        return em.createQuery("from DatasetVersionRecord v where v.datasetId = :dataset order by v.version",
+                DatasetVersionRecord.class).setParameter("dataset", datasetId).getResultList();
+    }
+}

@@ -1,0 +1,210 @@
+package io.stagetune.ingest.replicas;
+
+import io.stagetune.common.data.FashionMnist;
+import io.stagetune.common.storage.ObjectStore;
+import io.stagetune.ingest.TestImages;
+import io.stagetune.localstack.infrastructure.EmbeddedDatabase;
+import io.stagetune.localstack.infrastructure.EmbeddedKafka;
+import io.stagetune.localstack.infrastructure.EmbeddedS3;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Ingest throughput through the REST API of the packaged service, with one replica and with two sharing one database,
+ * beside the raw put rate of the same files into the same S3Proxy, in the same run. Clients post batches concurrently;
+ * with two replicas they alternate between them. Not part of the test suite (no "Test"/"IT" suffix); run it with
+ * {@code scripts/benchmark-ingest.sh}.
+ */
+class IngestBenchmark {
+
+    private static final int IMAGES = Integer.getInteger("benchmark.images", 10_000);
+    private static final int BATCH = Integer.getInteger("benchmark.batch", 500);
+    private static final int CLIENTS = Integer.getInteger("benchmark.clients", 4);
+    /** The service's default number of parallel puts per upload ({@code ingest.store-parallelism}). */
+    private static final int PARALLEL_PUTS = 4;
+
+    @Test
+    void ingestThroughputWithOneAndTwoReplicasBesideRawPuts() throws Exception {
+        Path folder = Files.createTempDirectory("ingest-benchmark-");
+        List<Labelled> images = images(IMAGES);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedS3 s3 = EmbeddedS3.start();
+             EmbeddedDatabase database = EmbeddedDatabase.start(folder.resolve("db"), 0);
+             IngestReplicas replicas = IngestReplicas.start(Path.of("target/quarkus-app/quarkus-run.jar"), 2,
+                     Map.of("INGEST_DB_URL", database.jdbcUrl("ingest"), "INGEST_DB_USER", "ingest",
+                             "INGEST_DB_PASSWORD", "benchmark"), kafka.bootstrapServers(), s3.settings(),
+                     folder.resolve("logs"))) {
+            ObjectStore store = new ObjectStore(s3.settings());
+            store.ensureBucket("raw-puts");
+
+            // Warm-up of every path on other keys and other datasets.
+            rawPuts(store, images.subList(0, BATCH), "warmup/");
+            ingest(List.of(replicas.url(0), replicas.url(1)), "warmup", images.subList(0, 2 * BATCH));
+
+            long start = System.nanoTime();
+            rawPuts(store, images, "raw/");
+            double rawSeconds = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            ingest(List.of(replicas.url(0)), "one-replica", images);
+            double oneSeconds = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            ingest(List.of(replicas.url(0), replicas.url(1)), "two-replicas", images);
+            double twoSeconds = (System.nanoTime() - start) / 1e9;
+
+            long bytes = images.stream().mapToLong(image -> image.png.length).sum();
+            double raw = images.size() / rawSeconds;
+            double one = images.size() / oneSeconds;
+            double two = images.size() / twoSeconds;
+            System.out.printf(Locale.ROOT, "%nIngest benchmark: %d real Fashion-MNIST PNGs (%s), %.1f KB, batches of %d "
+                            + "from %d concurrent clients, %d parallel puts per upload, %d cores%n", images.size(),
+                    FashionMnist.isInstalled() ? "full dataset" : "sample variants", bytes / 1024.0, BATCH, CLIENTS,
+                    PARALLEL_PUTS, Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "  raw S3 put (%d parallel): %8.1f images/s (%.2f s)%n", PARALLEL_PUTS,
+                    raw, rawSeconds);
+            System.out.printf(Locale.ROOT, "  ingest, 1 replica:        %8.1f images/s (%.2f s) incl. validation, "
+                    + "dedupe, database commit, manifests, events%n", one, oneSeconds);
+            System.out.printf(Locale.ROOT, "  ingest, 2 replicas:       %8.1f images/s (%.2f s)%n", two, twoSeconds);
+            System.out.printf(Locale.ROOT, "  1 replica / raw put:      %8.2f (target >= 0.90)%n", one / raw);
+            System.out.printf(Locale.ROOT, "  2 replicas / 1 replica:   %8.2f%n%n", two / one);
+        }
+    }
+
+    private static void rawPuts(ObjectStore store, List<Labelled> images, String prefix) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_PUTS);
+        try {
+            List<Future<?>> puts = new ArrayList<>();
+            for (Labelled image : images) {
+                puts.add(pool.submit(() -> store.put("raw-puts", prefix + image.sha256 + ".png", image.png,
+                        "image/png")));
+            }
+            for (Future<?> put : puts) {
+                put.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * Posts the batches from {@link #CLIENTS} concurrent clients, batch i to replica i mod n, with the JDK's HTTP
+     * client, as lean client processes would (no test-framework overhead).
+     */
+    private static void ingest(List<String> replicas, String dataset, List<Labelled> images) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> posts = new ArrayList<>();
+            for (int start = 0; start < images.size(); start += BATCH) {
+                int batch = start / BATCH;
+                List<Labelled> part = images.subList(start, Math.min(images.size(), start + BATCH));
+                posts.add(clients.submit(() -> {
+                    post(client, URI.create(replicas.get(batch % replicas.size()) + "/datasets/" + dataset + "/images"),
+                            part, "batch" + batch);
+                    return null;
+                }));
+            }
+            for (Future<?> post : posts) {
+                post.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private static void post(HttpClient client, URI uri, List<Labelled> images, String boundary) throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Labelled image : images) {
+            part(body, boundary, "Content-Disposition: form-data; name=\"file\"; filename=\"" + image.sha256
+                    + ".png\"\r\nContent-Type: image/png", image.png);
+            part(body, boundary, "Content-Disposition: form-data; name=\"label\"",
+                    image.label.getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + IngestReplicas.TOKEN)
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("upload answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static void part(ByteArrayOutputStream body, String boundary, String headers, byte[] content)
+            throws IOException {
+        body.write(("--" + boundary + "\r\n" + headers + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(content);
+        body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private record Labelled(String label, byte[] png, String sha256) {
+    }
+
+    /** The first n images of the official training file, or flipped/shifted variants of the committed sample. */
+    private static List<Labelled> images(int count) throws IOException {
+        List<Labelled> images = new ArrayList<>();
+        if (FashionMnist.isInstalled()) {
+            FashionMnist train = FashionMnist.load(FashionMnist.Subset.TRAIN);
+            for (int i = 0; i < count; i++) {
+                FashionMnist.Example example = train.example(i);
+                images.add(labelled(example.className(), example.toPng()));
+            }
+            return images;
+        }
+        List<String> labels = FashionMnist.CLASS_NAMES;
+        for (int variant = 0; images.size() < count; variant++) {
+            for (String label : labels) {
+                for (var file : TestImages.pngs("train", label, 60)) {
+                    if (images.size() == count) {
+                        return images;
+                    }
+                    BufferedImage image = javax.imageio.ImageIO.read(file.toFile());
+                    images.add(labelled(label, TestImages.encode(shifted(image, variant), "png")));
+                }
+            }
+        }
+        return images;
+    }
+
+    private static BufferedImage shifted(BufferedImage source, int variant) {
+        BufferedImage out = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        int dx = variant % 5 - 2;
+        int dy = variant / 5 % 5 - 2;
+        boolean flip = variant / 25 % 2 == 1;
+        for (int y = 0; y < source.getHeight(); y++) {
+            for (int x = 0; x < source.getWidth(); x++) {
+                int sx = Math.floorMod((flip ? source.getWidth() - 1 - x : x) + dx, source.getWidth());
+                int sy = Math.floorMod(y + dy, source.getHeight());
+                out.getRaster().setSample(x, y, 0, source.getRaster().getSample(sx, sy, 0));
+            }
+        }
+        return out;
+    }
+
+    private static Labelled labelled(String label, byte[] png) {
+        try {
+            return new Labelled(label, png,
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
