@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,7 @@ import static io.stagetune.registry.RegistryApi.register;
 import static io.stagetune.registry.RegistryApi.registerChain;
 import static io.stagetune.registry.RegistryApi.version;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasSize;
@@ -169,17 +171,13 @@ abstract class RegistryScenarios {
     void historyAnswersWhatAnAliasWasAtATime() throws Exception {
         String model = "timeline";
         registerChain(model, 2);
-        Instant before = Instant.now();
-        Thread.sleep(20);
+        Instant before = clockAfter(Instant.now());
         move(model, "production", 1, "first").then().statusCode(200).body("moved", is(true))
                 .body("fromVersion", nullValue());
-        Thread.sleep(20);
-        Instant duringFirst = Instant.now();
-        Thread.sleep(20);
+        Instant duringFirst = clockAfter(clockAfter(Instant.now()));
         String secondMovedAt = move(model, "production", 2, "better").then().statusCode(200)
                 .extract().path("movedAt");
-        Thread.sleep(20);
-        Instant afterSecond = Instant.now();
+        Instant afterSecond = clockAfter(Instant.now());
 
         given().get("/models/{m}/aliases/production/history?at={t}", model, duringFirst.toString())
                 .then().statusCode(200).body("version", is(1)).body("reason", is("first"));
@@ -386,5 +384,13 @@ abstract class RegistryScenarios {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("registry_alias_moves_total{alias=\"production\",kind=\"move\",model=\"metered\"}");
         assertThat(metrics).contains("registry_outbox_pending");
+    }
+
+    /** The first instant (to the microsecond, as the registry stores times) after {@code instant}. */
+    private static Instant clockAfter(Instant instant) {
+        Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                .until(() -> Instant.now().truncatedTo(ChronoUnit.MICROS).isAfter(micros));
+        return Instant.now();
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
 
 /** Publishes and reads pipeline events with plain Kafka clients, as an outside producer or consumer would. */
 public final class TopicEvents {
@@ -87,10 +90,14 @@ public final class TopicEvents {
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + wait.toNanos();
-            do {
-                collect(consumer, key, values, Duration.ofMillis(200));
-            } while (!done.test(values) && System.nanoTime() < deadline);
+            try {
+                await().atMost(wait).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                    collect(consumer, key, values, Duration.ofMillis(200));
+                    return done.test(values);
+                });
+            } catch (ConditionTimeoutException fewerArrived) {
+                // the caller asserts on what did arrive
+            }
             // Drain what is already there, so a caller expecting N sees N+1 when one too many was sent.
             collect(consumer, key, values, Duration.ofMillis(300));
         }

@@ -35,7 +35,7 @@ import java.util.concurrent.Semaphore;
  */
 final class UploadBatch {
 
-    static final int CHECK_EVERY = 256;
+    static final int CHECK_EVERY = 32;
 
     private final String datasetId;
     private final String uploadId;

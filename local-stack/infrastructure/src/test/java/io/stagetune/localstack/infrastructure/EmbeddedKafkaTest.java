@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class EmbeddedKafkaTest {
 
@@ -159,10 +160,10 @@ class EmbeddedKafkaTest {
     private static List<ConsumerRecord<String, String>> pollUntil(KafkaConsumer<String, String> consumer,
                                                                   int expected) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (records.size() < expected && System.nanoTime() < deadline) {
+        await().atMost(WAIT).pollDelay(Duration.ZERO).until(() -> {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
+            return records.size() >= expected;
+        });
         return records;
     }
 
