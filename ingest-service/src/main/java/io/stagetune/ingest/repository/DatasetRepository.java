@@ -118,30 +118,18 @@ public class DatasetRepository {
                 .setParameter("dataset", datasetId).getSingleResult();
     }
 
-    /** Images per label and split in the dataset's committed versions. */
+    /** Images per label and split that first appeared in the version. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Map<String, Map<Split, Integer>> committedCounts(String datasetId) {
+    public Map<String, Map<Split, Integer>> countsIn(String datasetId, int version) {
         Map<String, Map<Split, Integer>> counts = new TreeMap<>();
         for (Object[] row : em.createQuery("select i.label, i.split, count(i) from DatasetImage i "
-                        + "where i.datasetId = :dataset and i.version is not null group by i.label, i.split",
+                        + "where i.datasetId = :dataset and i.version = :version group by i.label, i.split",
                         Object[].class)
-                .setParameter("dataset", datasetId).getResultList()) {
+                .setParameter("dataset", datasetId).setParameter("version", version).getResultList()) {
             counts.computeIfAbsent((String) row[0], label -> new EnumMap<>(Split.class))
                     .put((Split) row[1], ((Number) row[2]).intValue());
         }
         return counts;
-    }
-
-    /** Images per split that first appeared in the version. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Map<Split, Integer> addedIn(String datasetId, int version) {
-        Map<Split, Integer> added = new EnumMap<>(Split.class);
-        for (Object[] row : em.createQuery("select i.split, count(i) from DatasetImage i "
-                        + "where i.datasetId = :dataset and i.version = :version group by i.split", Object[].class)
-                .setParameter("dataset", datasetId).setParameter("version", version).getResultList()) {
-            added.put((Split) row[0], ((Number) row[1]).intValue());
-        }
-        return added;
     }
 
     /** The version's manifest: every image up to it, older versions first, each in the order it was added. */

@@ -138,16 +138,25 @@ public class VersionService {
         String id = dataset.id();
         int number = dataset.nextVersion();
         datasets.assignStaged(id, number);
-        Map<String, Map<Split, Integer>> counts = datasets.committedCounts(id);
+        Map<Split, Integer> added = new EnumMap<>(Split.class);
+        Map<String, Map<Split, Integer>> addedCounts = datasets.countsIn(id, number);
+        addedCounts.values().forEach(perSplit -> perSplit.forEach((split, count) -> added.merge(split, count,
+                Integer::sum)));
+        // The previous version's counts plus what this one adds: no pass over the whole dataset per commit.
+        DatasetVersion previous = number == 1 ? null : datasets.version(id, number - 1).orElseThrow().summary();
+        Map<String, Map<Split, Integer>> counts = new TreeMap<>();
+        if (previous != null) {
+            previous.counts().forEach((label, perSplit) -> counts.put(label, new EnumMap<>(perSplit)));
+        }
+        addedCounts.forEach((label, perSplit) -> perSplit.forEach((split, count) -> counts
+                .computeIfAbsent(label, key -> new EnumMap<>(Split.class)).merge(split, count, Integer::sum)));
         List<String> labels = List.copyOf(counts.keySet());
-        Set<String> previousLabels = number == 1 ? Set.of() : Set.copyOf(datasets.version(id, number - 1)
-                .orElseThrow().summary().labels());
+        Set<String> previousLabels = previous == null ? Set.of() : Set.copyOf(previous.labels());
         List<String> newLabels = labels.stream().filter(label -> !previousLabels.contains(label)).toList();
         int imageCount = counts.values().stream().flatMap(perSplit -> perSplit.values().stream())
                 .mapToInt(Integer::intValue).sum();
         DatasetVersion version = new DatasetVersion(id, number, number == 1 ? null : number - 1, now,
-                ObjectKeys.manifest(id, number), imageCount, labels, counts, datasets.addedIn(id, number), newLabels,
-                upload);
+                ObjectKeys.manifest(id, number), imageCount, labels, counts, added, newLabels, upload);
         datasets.addVersion(new DatasetVersionRecord(version, false));
         for (PipelineEvent event : VersionEvents.of(version)) {
             outbox.add(event, now);
