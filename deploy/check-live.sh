@@ -16,7 +16,7 @@ for tool in prometheus python3 curl java; do
 done
 for built in ingest-service/target/quarkus-app/quarkus-run.jar trainer-service/target/quarkus-app/quarkus-run.jar \
     evaluator-service/target/quarkus-app/quarkus-run.jar model-registry/target/quarkus-app/quarkus-run.jar \
-    local-stack/target/classes/io/stagetune/localstack/cli/PipelineCommand.class local-stack/target/lib; do
+    local-stack/cli/target/classes/io/stagetune/localstack/cli/PipelineCommand.class local-stack/cli/target/lib; do
   [ -e "$built" ] || { echo "$built is missing: build first (./mvnw -B package -DskipTests)"; exit 2; }
 done
 
@@ -120,7 +120,7 @@ echo "== the run: HEAD, LAYER4, FULL, evaluation, promotion"
 ./pipeline watch fashion.fashion.v1 --kafka "$kafka" --timeout PT10M
 
 echo "== malformed messages: a training command and a checkpoint (to their dead-letter topics)"
-send() { java -cp "local-stack/target/classes:local-stack/target/lib/*" io.stagetune.localstack.SendRecord "$kafka" "$@"; }
+send() { java -cp "local-stack/cli/target/classes:local-stack/cli/target/lib/*" io.stagetune.localstack.SendRecord "$kafka" "$@"; }
 send training-commands live-check 'not a command'
 send training-checkpoints live-check 'not a checkpoint'
 

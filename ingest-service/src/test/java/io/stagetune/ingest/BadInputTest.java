@@ -4,12 +4,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.stagetune.common.embedded.EmbeddedKafka;
-import io.stagetune.common.embedded.EmbeddedS3;
-import io.stagetune.common.embedded.InjectKafka;
-import io.stagetune.common.embedded.InjectS3;
-import io.stagetune.common.embedded.KafkaTestResource;
-import io.stagetune.common.embedded.S3TestResource;
+import io.stagetune.localstack.infrastructure.EmbeddedKafka;
+import io.stagetune.localstack.infrastructure.EmbeddedS3;
+import io.stagetune.testsupport.InjectKafka;
+import io.stagetune.testsupport.InjectS3;
+import io.stagetune.testsupport.KafkaTestResource;
+import io.stagetune.testsupport.S3TestResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.stagetune.ingest;
 
 import io.stagetune.common.Topics;
-import io.stagetune.common.embedded.TopicEvents;
+import io.stagetune.testsupport.TopicEvents;
 import io.stagetune.common.events.PipelineEvent;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.stagetune.ingest;
 
 import io.restassured.specification.RequestSpecification;
-import io.stagetune.common.embedded.EmbeddedS3;
+import io.stagetune.localstack.infrastructure.EmbeddedS3;
 import io.stagetune.common.storage.ObjectStore;
 
 import java.util.List;

@@ -2,7 +2,7 @@ package io.stagetune.registry;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.stagetune.common.embedded.KafkaTestResource;
+import io.stagetune.testsupport.KafkaTestResource;
 
 /** The registry on its embedded default database, H2 (a file under target/). */
 @QuarkusTest

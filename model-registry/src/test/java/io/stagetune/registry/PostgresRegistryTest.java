@@ -3,7 +3,7 @@ package io.stagetune.registry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.stagetune.common.embedded.KafkaTestResource;
+import io.stagetune.testsupport.KafkaTestResource;
 import io.stagetune.registry.postgres.EnabledIfPostgresReachable;
 import io.stagetune.registry.postgres.PostgresProfile;
 

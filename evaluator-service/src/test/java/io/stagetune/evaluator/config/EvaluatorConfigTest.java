@@ -1,8 +1,8 @@
 package io.stagetune.evaluator.config;
 
 import io.quarkus.test.common.WithTestResource;
-import io.stagetune.common.embedded.KafkaTestResource;
-import io.stagetune.common.embedded.S3TestResource;
+import io.stagetune.testsupport.KafkaTestResource;
+import io.stagetune.testsupport.S3TestResource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagetune.evaluator.promotion.PromotionPolicy;

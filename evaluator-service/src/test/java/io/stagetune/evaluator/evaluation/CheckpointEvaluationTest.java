@@ -5,7 +5,7 @@ import io.stagetune.common.checkpoint.HeadWeights;
 import io.stagetune.common.dataset.DatasetManifests;
 import io.stagetune.common.dataset.ImageCache;
 import io.stagetune.common.dataset.ManifestEntry;
-import io.stagetune.common.embedded.EmbeddedS3;
+import io.stagetune.localstack.infrastructure.EmbeddedS3;
 import io.stagetune.common.events.Split;
 import io.stagetune.common.image.DecodedImageFiles;
 import io.stagetune.common.image.Images;

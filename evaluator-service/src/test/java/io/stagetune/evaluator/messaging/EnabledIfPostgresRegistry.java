@@ -1,6 +1,6 @@
 package io.stagetune.evaluator.messaging;
 
-import io.stagetune.common.embedded.RegistryProcess;
+import io.stagetune.testsupport.RegistryProcess;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;

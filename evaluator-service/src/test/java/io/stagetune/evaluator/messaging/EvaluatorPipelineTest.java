@@ -3,7 +3,7 @@ package io.stagetune.evaluator.messaging;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagetune.common.Topics;
-import io.stagetune.common.embedded.TopicEvents;
+import io.stagetune.testsupport.TopicEvents;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.stagetune.evaluator.messaging;
 
-import io.stagetune.common.embedded.RegistryProcess;
+import io.stagetune.testsupport.RegistryProcess;
 
 /** The same neighbours with the registry's PostgreSQL build on a fresh schema of the test server. */
 public class PostgresPipelineTestResource extends PipelineTestResource {

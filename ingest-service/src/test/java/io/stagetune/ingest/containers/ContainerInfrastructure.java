@@ -2,7 +2,7 @@ package io.stagetune.ingest.containers;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.stagetune.common.Topics;
-import io.stagetune.common.embedded.EmbeddedKafka;
+import io.stagetune.localstack.infrastructure.EmbeddedKafka;
 import io.stagetune.common.storage.ObjectStoreSettings;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MinIOContainer;

@@ -12,7 +12,7 @@ import io.stagetune.common.registry.AliasMoveView;
 import io.stagetune.registry.api.AliasView;
 import io.stagetune.common.registry.MoveAliasRequest;
 import io.stagetune.common.registry.MoveResult;
-import io.stagetune.registry.messaging.Outbox;
+import io.stagetune.persistence.outbox.Outbox;
 import io.stagetune.registry.repository.AliasRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;

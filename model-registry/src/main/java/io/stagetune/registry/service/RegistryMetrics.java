@@ -6,20 +6,16 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
-import java.util.concurrent.atomic.AtomicLong;
-
-/** Alias moves and promotions (counted once their transaction committed), and the outbox backlog. */
+/** Alias moves and promotions, counted once their transaction committed. */
 @ApplicationScoped
 public class RegistryMetrics {
 
     private final MeterRegistry registry;
     private final TransactionSynchronizationRegistry transactions;
-    private final AtomicLong outboxPending = new AtomicLong();
 
     public RegistryMetrics(MeterRegistry registry, TransactionSynchronizationRegistry transactions) {
         this.registry = registry;
         this.transactions = transactions;
-        registry.gauge("registry.outbox.pending", outboxPending);
     }
 
     void aliasMoved(String model, String alias, String kind) {
@@ -30,10 +26,6 @@ public class RegistryMetrics {
     void decided(String model, boolean promoted) {
         afterCommit(() -> registry.counter("registry.promotions", "model", model,
                 "outcome", promoted ? "promoted" : "rejected").increment());
-    }
-
-    public void outboxPending(long count) {
-        outboxPending.set(count);
     }
 
     private void afterCommit(Runnable action) {

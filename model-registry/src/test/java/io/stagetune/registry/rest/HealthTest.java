@@ -2,7 +2,7 @@ package io.stagetune.registry.rest;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.stagetune.common.embedded.KafkaTestResource;
+import io.stagetune.testsupport.KafkaTestResource;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;

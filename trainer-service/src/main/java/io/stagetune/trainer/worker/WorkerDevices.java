@@ -3,7 +3,7 @@ package io.stagetune.trainer.worker;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.quarkus.runtime.Startup;
-import io.stagetune.common.embedded.NativeAllocator;
+import io.stagetune.common.runtime.NativeAllocator;
 import io.stagetune.trainer.config.TrainerConfig;
 import io.stagetune.trainer.training.TrainingDevices;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package io.stagetune.trainer.registry;
 
-import io.stagetune.common.embedded.RegistryProcess;
-import io.stagetune.common.embedded.RegistryTestResource;
+import io.stagetune.testsupport.RegistryProcess;
+import io.stagetune.testsupport.RegistryTestResource;
 
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package io.stagetune.trainer.rest;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.stagetune.common.embedded.KafkaTestResource;
-import io.stagetune.common.embedded.S3TestResource;
+import io.stagetune.testsupport.KafkaTestResource;
+import io.stagetune.testsupport.S3TestResource;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;

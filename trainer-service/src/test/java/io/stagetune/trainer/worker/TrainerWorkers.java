@@ -1,9 +1,9 @@
 package io.stagetune.trainer.worker;
 
-import io.stagetune.common.embedded.EmbeddedKafka;
-import io.stagetune.common.embedded.EmbeddedS3;
-import io.stagetune.common.embedded.RegistryProcess;
-import io.stagetune.common.embedded.ServiceProcess;
+import io.stagetune.localstack.infrastructure.EmbeddedKafka;
+import io.stagetune.localstack.infrastructure.EmbeddedS3;
+import io.stagetune.localstack.infrastructure.ServiceProcess;
+import io.stagetune.testsupport.RegistryProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;

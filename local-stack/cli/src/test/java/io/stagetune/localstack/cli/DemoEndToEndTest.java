@@ -1,0 +1,170 @@
+package io.stagetune.localstack.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagetune.localstack.infrastructure.ServiceProcess;
+import io.stagetune.common.events.EventJson;
+import io.stagetune.localstack.LocalStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.stagetune.localstack.TestMachine.repositoryRoot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The demo, scaled down to the bundled sample, through all four services as processes over the real broker and
+ * S3Proxy: a base is pretrained (plan FULL) and promoted; the target images trigger a run HEAD → LAYER4 → FULL from
+ * the base's production backbone, every checkpoint is evaluated per class and registered with its lineage, the
+ * best is promoted; a second batch triggers a second run whose candidate is rejected (the promotion threshold is
+ * set out of reach), and production stays where it was. The registry is then restarted on the same data folder to
+ * check what it kept.
+ */
+class DemoEndToEndTest {
+
+    private static final List<String> TARGET = List.of("sandal", "shirt", "sneaker", "bag", "ankle-boot");
+    private static final int TEST_PER_CLASS = 20;
+
+    @TempDir
+    Path data;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void ingestTrainsThreeStagesPromotesTheBestThenRejectsACandidateThatIsNotBetter() throws Exception {
+        Path repository = repositoryRoot();
+        for (LocalStack.Service service : LocalStack.Service.values()) {
+            Path runner = ServiceProcess.runner(repository, service.module());
+            assumeTrue(Files.isRegularFile(runner), service.module() + " is not packaged (" + runner
+                    + "); run the whole build (./mvnw verify) to include this test");
+        }
+        List<String> arguments = new ArrayList<>(List.of("demo", "--data-dir", data.toString(),
+                "--repository", repository.toString(), "--data",
+                repository.resolve("fixtures/fashion-mnist-sample").toString(), "--free-ports",
+                "--backbone", "fixtures/backbones/resnet-tiny.pt",
+                "--source-per-class", "40", "--per-class", "30", "--second-batch", "20", "--val-per-class", "10",
+                "--test-per-class", Integer.toString(TEST_PER_CLASS),
+                "--evaluator-property", "evaluator.promotion.min-improvement=0.5",
+                "--timeout", "PT8M"));
+        for (String model : List.of("fashion-base", "fashion")) {
+            arguments.addAll(List.of("--trainer-property", "trainer.models." + model + ".hyperparameters.maxEpochs=2",
+                    "--trainer-property", "trainer.models." + model + ".hyperparameters.head.maxEpochs=2",
+                    "--trainer-property", "trainer.models." + model + ".hyperparameters.layer4.maxEpochs=2",
+                    "--trainer-property", "trainer.models." + model + ".hyperparameters.full.maxEpochs=2"));
+        }
+        StringWriter output = new StringWriter();
+        StringWriter errors = new StringWriter();
+        int exit = new CommandLine(new PipelineCommand()).setOut(new PrintWriter(output))
+                .setErr(new PrintWriter(errors)).execute(arguments.toArray(String[]::new));
+        String printed = output.toString();
+        assertThat(exit).as(printed + errors).isZero();
+        assertThat(printed)
+                .contains("Pretraining base model 'fashion-base'")
+                .contains("Fine-tuning model 'fashion'")
+                .contains("HEAD   epoch  2/2", "LAYER4 epoch  2/2", "FULL   epoch  2/2")
+                .contains("Decision: PROMOTED to production")
+                .contains("Decision: REJECTED, production stays at version")
+                .contains("min-improvement 0.500");
+
+        LocalStack.Settings settings = LocalStack.Settings.defaults(repository).withDataDirectory(data)
+                .onFreePorts();
+        settings = new LocalStack.Settings(settings.repository(), settings.dataDirectory(), settings.kafkaPort(),
+                settings.s3Port(), Set.of(LocalStack.Service.REGISTRY), settings.ports(), Map.of());
+        try (LocalStack registryOnly = LocalStack.start(settings, line -> { })) {
+            String registry = registryOnly.url(LocalStack.Service.REGISTRY);
+            JsonNode base = get(registry + "/models/fashion-base/aliases/production/version");
+            JsonNode production = get(registry + "/models/fashion/aliases/production/version");
+
+            // The first run: three versions chained by their parents, from the base's production backbone.
+            Map<String, JsonNode> firstRun = byStage(get(registry + "/models/fashion/versions?runId="
+                    + production.path("runId").asText()));
+            assertThat(production.path("runId").asText()).isEqualTo("fashion.fashion-target.v1");
+            assertThat(firstRun.keySet()).containsExactlyInAnyOrder("HEAD", "LAYER4", "FULL");
+            assertThat(firstRun.get("LAYER4").path("parentCheckpoint").asText())
+                    .isEqualTo(firstRun.get("HEAD").path("checkpoint").asText());
+            assertThat(firstRun.get("FULL").path("parentCheckpoint").asText())
+                    .isEqualTo(firstRun.get("LAYER4").path("checkpoint").asText());
+            assertThat(production.path("baseBackbone").asText())
+                    .startsWith(base.path("checkpoint").asText().replaceAll("/checkpoint\\.json$", ""));
+            List<String> lineageStages = new ArrayList<>();
+            production.path("lineage").forEach(entry -> lineageStages.add(entry.path("stage").asText()));
+            assertThat(lineageStages).as("lineage of " + production).isEqualTo(switch (production.path("stage")
+                    .asText()) {
+                case "FULL" -> List.of("LAYER4", "HEAD");
+                case "LAYER4" -> List.of("HEAD");
+                default -> List.of();
+            });
+            double bestAccuracy = firstRun.values().stream().mapToDouble(v -> v.path("accuracy").asDouble())
+                    .max().orElseThrow();
+            assertThat(production.path("metrics").path("accuracy").asDouble()).isLessThanOrEqualTo(bestAccuracy);
+
+            // Per-class metrics on the 100 test images of the target classes, consistent with the confusion matrix.
+            JsonNode metrics = production.path("metrics");
+            assertThat(metrics.path("imagesEvaluated").asInt()).isEqualTo(TARGET.size() * TEST_PER_CLASS);
+            List<String> labels = new ArrayList<>();
+            production.path("labels").forEach(label -> labels.add(label.asText()));
+            assertThat(labels).containsExactlyInAnyOrderElementsOf(TARGET);
+            JsonNode matrix = metrics.path("confusionMatrix");
+            long diagonal = 0;
+            for (int row = 0; row < labels.size(); row++) {
+                JsonNode perClass = metrics.path("perClass").get(row);
+                long rowSum = 0;
+                for (JsonNode cell : matrix.get(row)) {
+                    rowSum += cell.asLong();
+                }
+                diagonal += matrix.get(row).get(row).asLong();
+                assertThat(perClass.path("label").asText()).isEqualTo(labels.get(row));
+                assertThat(perClass.path("support").asLong()).isEqualTo(rowSum).isEqualTo(TEST_PER_CLASS);
+                assertThat(perClass.path("accuracy").asDouble())
+                        .isCloseTo((double) matrix.get(row).get(row).asLong() / TEST_PER_CLASS,
+                                org.assertj.core.data.Offset.offset(1e-9));
+            }
+            assertThat(metrics.path("accuracy").asDouble()).isCloseTo((double) diagonal / (TARGET.size()
+                    * TEST_PER_CLASS), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(metrics.path("accuracy").asDouble()).as("well above chance (0.2)").isGreaterThan(0.4);
+
+            // The second run was evaluated and rejected; production and its history did not move.
+            assertThat(get(registry + "/models/fashion/versions?runId=fashion.fashion-target.v2")).hasSize(3);
+            JsonNode history = get(registry + "/models/fashion/aliases/production/history");
+            assertThat(history).hasSize(1);
+            assertThat(history.get(0).path("fromVersion").isNull()).isTrue();
+            assertThat(history.get(0).path("toVersion").asLong()).isEqualTo(production.path("version").asLong());
+            JsonNode promotions = get(registry + "/models/fashion/promotions");
+            assertThat(promotions).hasSize(2);
+            Map<String, JsonNode> decisions = new HashMap<>();
+            promotions.forEach(decision -> decisions.put(decision.path("runId").asText(), decision));
+            assertThat(decisions.get("fashion.fashion-target.v1").path("promoted").asBoolean()).isTrue();
+            JsonNode rejected = decisions.get("fashion.fashion-target.v2");
+            assertThat(rejected.path("promoted").asBoolean()).isFalse();
+            assertThat(rejected.path("productionVersion").asLong()).isEqualTo(production.path("version").asLong());
+            assertThat(rejected.path("reasons").toString()).contains("min-improvement 0.500");
+        }
+    }
+
+    private Map<String, JsonNode> byStage(JsonNode versions) {
+        Map<String, JsonNode> stages = new HashMap<>();
+        versions.forEach(version -> stages.put(version.path("stage").asText(), version));
+        return stages;
+    }
+
+    private JsonNode get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return EventJson.mapper().readTree(response.body());
+    }
+}

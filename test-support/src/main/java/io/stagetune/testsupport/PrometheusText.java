@@ -1,0 +1,20 @@
+package io.stagetune.testsupport;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads samples out of a service's {@code /q/metrics} page (Prometheus text exposition), for tests. */
+public final class PrometheusText {
+
+    private PrometheusText() {
+    }
+
+    /** The value of the first sample of {@code name}, whatever its labels. */
+    public static double value(String exposition, String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? (\\S+)$").matcher(exposition);
+        if (!matcher.find()) {
+            throw new AssertionError("the metrics page has no sample of " + name);
+        }
+        return Double.parseDouble(matcher.group(1));
+    }
+}
