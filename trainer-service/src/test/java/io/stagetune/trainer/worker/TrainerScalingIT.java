@@ -104,14 +104,20 @@ class TrainerScalingIT {
         workers.start("worker-a");
         workers.awaitReady("worker-a");
         awaitGroup(1);
+        // B and C start now but reach the broker only when the gate opens, so they join while the stage trains
+        // however long their JVMs took to start.
+        BrokerGate gate = new BrokerGate(kafka.bootstrapServers());
+        workers.start("worker-b", gate.address());
+        workers.start("worker-c", gate.address());
+        workers.awaitStarted("worker-b", "worker-c");
         // Cooperative sticky assignment keeps a member's first partitions: the last one moves to a newcomer.
         String running = TrainerWorkers.runIdOn("scale-out", PARTITIONS - 1);
         int partition = TrainerWorkers.partitionOf(running);
-        int epochs = 20;
+        int epochs = 30;
         StageCommand full = command(running, "scale", List.of(Stage.FULL), hyperparameters(epochs, 40));
         createRun(full);
         TopicEvents.publish(kafka.bootstrapServers(), full);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> leaseOwner(running, Stage.FULL).equals("worker-a"));
         // Another command lands on the same partition, behind the one in flight.
         String landing = TrainerWorkers.runIdOn("landing", partition);
@@ -119,9 +125,7 @@ class TrainerScalingIT {
         createRun(head);
         TopicEvents.publish(kafka.bootstrapServers(), head);
 
-        workers.start("worker-b");
-        workers.start("worker-c");
-        workers.awaitReady("worker-b", "worker-c");
+        gate.open();
         awaitGroup(3);
         String newOwner = workers.ownerOf(partition);
         assertThat(newOwner).as("the stage's partition moved to a newcomer").isNotEqualTo("worker-a");
@@ -150,6 +154,7 @@ class TrainerScalingIT {
                 + workers.metric("worker-c", "trainer_commands_deferred_total", Map.of())).isPositive();
         assertThat(workers.metric("worker-a", "trainer_partitions_revoked_total", Map.of("in_flight", "true")))
                 .isPositive();
+        gate.close();
     }
 
     @Test
@@ -158,20 +163,21 @@ class TrainerScalingIT {
         List<String> alive = workers.running();
         String killedWorker = alive.get(0);
         String stoppedWorker = alive.get(1);
-        int epochs = 7;
+        int epochs = 14;
         String killed = runOwnedBy("killed", killedWorker);
         String drained = runOwnedBy("drained", stoppedWorker);
         for (String runId : List.of(killed, drained)) {
-            StageCommand full = command(runId, runId, List.of(Stage.FULL), hyperparameters(epochs, 40));
+            StageCommand full = command(runId, runId, List.of(Stage.FULL), hyperparameters(epochs, 32));
             createRun(full);
             TopicEvents.publish(kafka.bootstrapServers(), full);
         }
-        await().atMost(Duration.ofMinutes(2)).until(() -> epochEvents(killed, 2).size() >= 2
-                && epochEvents(drained, 2).size() >= 2);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> recordedEpoch(killed) >= 2 && recordedEpoch(drained) >= 2);
         assertThat(leaseOwner(killed, Stage.FULL)).isEqualTo(killedWorker);
         assertThat(leaseOwner(drained, Stage.FULL)).isEqualTo(stoppedWorker);
 
         workers.kill(killedWorker);
+        assertThat(checkpoints(killed, 1, Duration.ofMillis(500))).as("killed before its stage ended").isEmpty();
         Duration stopping = workers.terminate(stoppedWorker, STOP_TIMEOUT);
         assertThat(workers.log(stoppedWorker)).contains("stage FULL stopped after epoch")
                 .contains("its lease is released");
@@ -227,6 +233,12 @@ class TrainerScalingIT {
             }
         }
         throw new AssertionError(worker + " owns no partition");
+    }
+
+    private static int recordedEpoch(String runId) {
+        var response = given().baseUri(registry.url()).get("/runs/{run}/stages/FULL/lease", runId);
+        return response.statusCode() == 200 && response.jsonPath().get("epoch") != null
+                ? response.jsonPath().getInt("epoch") : 0;
     }
 
     private static String leaseOwner(String runId, Stage stage) {

@@ -64,8 +64,13 @@ final class TrainerWorkers implements AutoCloseable {
 
     /** Starts a worker; {@link #awaitReady} waits for it. */
     ServiceProcess start(String id) {
+        return start(id, kafka.bootstrapServers());
+    }
+
+    /** Starts a worker that reaches the broker through {@code bootstrapServers} (a {@link BrokerGate}'s address). */
+    ServiceProcess start(String id, String bootstrapServers) {
         Map<String, String> environment = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "PIPELINE_OBJECT_STORE_ENDPOINT", s3.endpoint(),
                 "PIPELINE_OBJECT_STORE_ACCESS_KEY", s3.accessKey(),
                 "PIPELINE_OBJECT_STORE_SECRET_KEY", s3.secretKey(),
@@ -97,6 +102,16 @@ final class TrainerWorkers implements AutoCloseable {
     void awaitReady(String... ids) throws InterruptedException {
         for (String id : ids) {
             running.get(id).awaitReady(Duration.ofMinutes(3));
+        }
+    }
+
+    /** Waits until the workers' applications are up (live), whether or not they reach the broker. */
+    void awaitStarted(String... ids) {
+        for (String id : ids) {
+            HttpRequest live = HttpRequest.newBuilder(URI.create(running.get(id).url() + "/q/health/live")).build();
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(() -> HTTP.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         }
     }
 
