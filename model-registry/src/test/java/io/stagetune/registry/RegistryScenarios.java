@@ -334,6 +334,101 @@ abstract class RegistryScenarios {
     }
 
     @Test
+    void aStageLeaseHasOneLiveOwnerAndRefusesStaleTokens() {
+        as(TRAINER).body(Map.of("runId", "leased.shop.v1", "model", "leased", "datasetId", "shop",
+                "datasetVersion", 1, "plan", List.of("HEAD", "FULL"))).post("/runs").then().statusCode(201);
+        String lease = "/runs/leased.shop.v1/stages/FULL/lease";
+        as(TRAINER).body(Map.of("owner", "worker-a", "ttlSeconds", 60)).post(lease).then().statusCode(200)
+                .body("granted", is(true)).body("token", is(1)).body("state", is("HELD"))
+                .body("owner", is("worker-a"));
+        as(TRAINER).body(Map.of("owner", "worker-b")).post(lease).then().statusCode(200)
+                .body("granted", is(false)).body("owner", is("worker-a")).body("token", is(1));
+        String epoch1 = "s3://checkpoints/leased/leased.shop.v1/full/attempts/1/epoch-1/";
+        as(TRAINER).body(Map.of("owner", "worker-a", "token", 1, "epoch", 1, "epochCheckpoint", epoch1)).put(lease)
+                .then().statusCode(200).body("epoch", is(1)).body("epochCheckpoint", is(epoch1));
+
+        // A stopping worker hands the stage over: the next holder resumes from the recorded epoch at once.
+        as(TRAINER).delete(lease + "?owner=worker-a&token=1").then().statusCode(200).body("state", is("RELEASED"));
+        as(TRAINER).body(Map.of("owner", "worker-b", "ttlSeconds", 1)).post(lease).then().statusCode(200)
+                .body("granted", is(true)).body("token", is(2)).body("state", is("HELD"))
+                .body("epoch", is(1)).body("epochCheckpoint", is(epoch1));
+        // worker-a's token is stale: it records no epoch, chooses no checkpoint, publishes nothing.
+        as(TRAINER).body(Map.of("owner", "worker-a", "token", 1, "epoch", 2, "epochCheckpoint", "s3://c/a/")).put(lease)
+                .then().statusCode(409).body("error", containsString("token 1 of 'worker-a' is no longer current"))
+                .body("error", containsString("held by 'worker-b' with token 2"));
+        as(TRAINER).body(Map.of("owner", "worker-a", "token", 1, "attempt", "s3://c/a/")).post(lease + "/completion")
+                .then().statusCode(409);
+
+        String attempt = "s3://checkpoints/leased/leased.shop.v1/full/attempts/2/";
+        as(TRAINER).body(Map.of("owner", "worker-b", "token", 2, "attempt", attempt)).post(lease + "/completion")
+                .then().statusCode(200).body("state", is("COMPLETED")).body("attempt", is(attempt));
+        as(TRAINER).body(Map.of("owner", "worker-b", "token", 2, "attempt", "s3://c/other/"))
+                .post(lease + "/completion").then().statusCode(409).body("error", containsString(attempt));
+
+        // worker-b stops renewing (killed before publishing): once expired, worker-c takes over the publication.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> as(TRAINER).body(Map.of("owner", "worker-c")).post(lease).jsonPath()
+                        .getBoolean("granted"));
+        given().get(lease).then().statusCode(200).body("owner", is("worker-c")).body("token", is(3))
+                .body("state", is("COMPLETED")).body("attempt", is(attempt));
+        as(TRAINER).body(Map.of("owner", "worker-b", "token", 2)).post(lease + "/publication").then().statusCode(409);
+        as(TRAINER).body(Map.of("owner", "worker-c", "token", 3)).post(lease + "/publication").then().statusCode(200)
+                .body("state", is("PUBLISHED"));
+        as(TRAINER).body(Map.of("owner", "worker-d")).post(lease).then().statusCode(200)
+                .body("granted", is(false)).body("state", is("PUBLISHED"));
+
+        as(TRAINER).body(Map.of("owner", "worker-a")).post("/runs/leased.shop.v1/stages/LAYER4/lease").then()
+                .statusCode(400).body("error", containsString("stage LAYER4 is not in run 'leased.shop.v1'"));
+        as(TRAINER).body(Map.of("owner", "worker-a")).post("/runs/nope/stages/FULL/lease").then().statusCode(404)
+                .body("error", containsString("run 'nope'"));
+        as(TRAINER).body(Map.of("owner", "worker-a")).post("/runs/leased.shop.v1/stages/TAIL/lease").then()
+                .statusCode(400).body("error", containsString("stage 'TAIL'"));
+        as(TRAINER).body(Map.of("ttlSeconds", 5)).post("/runs/leased.shop.v1/stages/HEAD/lease").then()
+                .statusCode(400).body("error", containsString("owner is required"));
+        as(TRAINER).body(Map.of("owner", "worker-a", "ttlSeconds", 0)).post("/runs/leased.shop.v1/stages/HEAD/lease")
+                .then().statusCode(400).body("error", containsString("ttlSeconds"));
+        as(EVALUATOR).body(Map.of("owner", "worker-a")).post("/runs/leased.shop.v1/stages/HEAD/lease").then()
+                .statusCode(403);
+        given().get("/runs/leased.shop.v1/stages/HEAD/lease").then().statusCode(404);
+    }
+
+    @Test
+    void concurrentAcquisitionsGrantAStageToOneWorker() throws Exception {
+        as(TRAINER).body(Map.of("runId", "race.shop.v1", "model", "race", "datasetId", "shop", "datasetVersion", 1))
+                .post("/runs").then().statusCode(201);
+        int workers = 16;
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        List<Callable<JsonPath>> acquisitions = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            String body = "{\"owner\": \"worker-" + i + "\", \"ttlSeconds\": 300}";
+            acquisitions.add(() -> {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                                        + RestAssured.port + "/runs/race.shop.v1/stages/HEAD/lease"))
+                                .header("Authorization", "Bearer " + TRAINER)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                return JsonPath.from(response.body());
+            });
+        }
+        List<JsonPath> results = new ArrayList<>();
+        try {
+            for (Future<JsonPath> result : pool.invokeAll(acquisitions)) {
+                results.add(result.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<JsonPath> granted = results.stream().filter(result -> result.getBoolean("granted")).toList();
+        assertThat(granted).hasSize(1);
+        String winner = granted.get(0).getString("owner");
+        assertThat(results).allSatisfy(result -> assertThat(result.getString("owner")).isEqualTo(winner));
+        given().get("/runs/race.shop.v1/stages/HEAD/lease").then().body("owner", is(winner)).body("token", is(1));
+    }
+
+    @Test
     void mutationsNeedTheRightRoleAndReadsAreOpen() {
         Map<String, Object> body = version("s3://checkpoints/secure/run-1/head/", null, "HEAD", "run-1");
         given().contentType("application/json").body(body).post("/models/secure/versions").then().statusCode(401);

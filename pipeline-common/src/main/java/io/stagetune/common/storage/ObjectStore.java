@@ -1,6 +1,8 @@
 package io.stagetune.common.storage;
 
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -86,6 +88,16 @@ public class ObjectStore {
         }
         put(bucket, key, bytes, contentType);
         return true;
+    }
+
+    /** Copies an object within the bucket on the store's side (the bytes do not travel through this process). */
+    public void copy(String bucket, String sourceKey, String targetKey) {
+        try {
+            client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(targetKey)
+                    .source(CopySource.builder().bucket(bucket).object(sourceKey).build()).build());
+        } catch (Exception e) {
+            throw failure("copy s3://" + bucket + "/" + sourceKey + " to", bucket, targetKey, e);
+        }
     }
 
     public byte[] get(String bucket, String key) {

@@ -80,6 +80,28 @@ public interface TrainerConfig {
         Duration maxRetryBackoff();
     }
 
+    /** Stage leases: one live worker per stage (see the trainer's TRAINING.md, "Several workers"). */
+    interface Lease {
+        /**
+         * How long a stage's lease lives without renewal; the holder renews it every third of that. A killed
+         * worker's stage is taken over this long after its last renewal.
+         */
+        @WithDefault("60s")
+        Duration ttl();
+
+        /**
+         * How long a worker that receives a command whose stage another live worker holds waits for the lease
+         * before it defers the command (sends it to the end of its partition): the longest such a command holds up
+         * the worker's other partitions.
+         */
+        @WithDefault("30s")
+        Duration waitForHolder();
+
+        /** How often the waiting worker checks the lease again. */
+        @WithDefault("5s")
+        Duration checkEvery();
+    }
+
     interface Worker {
         /**
          * Local folder of the content-addressed image cache, of the decoded images and of HEAD's backbone features
@@ -115,6 +137,22 @@ public interface TrainerConfig {
          */
         @WithDefault("0")
         int preprocessingThreads();
+
+        /**
+         * This worker's name as the owner of stage leases ({@code TRAINER_WORKER_ID}); unique among the workers.
+         * Default: the host name (the pod's name on Kubernetes) and the process id.
+         */
+        Optional<String> id();
+
+        Lease lease();
+
+        /**
+         * How long a stopping worker (SIGTERM) waits for the stage in flight to reach its next epoch boundary, write
+         * and record that epoch's checkpoint and release the lease. Keep it below the pod's grace period
+         * ({@code terminationGracePeriodSeconds}) and above one epoch of the longest stage.
+         */
+        @WithDefault("9m")
+        Duration stopTimeout();
 
         /**
          * Where stages train: {@code auto} (every GPU the engine sees, else the CPU), or a comma-separated list of

@@ -1,13 +1,18 @@
 package io.stagetune.trainer.registry;
 
+import io.stagetune.common.events.Stage;
+import io.stagetune.common.registry.LeaseRequest;
 import io.stagetune.common.registry.RunRequest;
 import io.stagetune.common.registry.RunUpdate;
 import io.stagetune.common.registry.RunView;
+import io.stagetune.common.registry.StageLeaseView;
 import io.stagetune.common.registry.VersionView;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -42,6 +47,31 @@ public interface RegistryClient {
     @GET
     @Path("/runs")
     List<RunView> runs(@QueryParam("model") String model);
+
+    @POST
+    @Path("/runs/{runId}/stages/{stage}/lease")
+    StageLeaseView acquireLease(@PathParam("runId") String runId, @PathParam("stage") Stage stage,
+                                LeaseRequest request);
+
+    @PUT
+    @Path("/runs/{runId}/stages/{stage}/lease")
+    StageLeaseView renewLease(@PathParam("runId") String runId, @PathParam("stage") Stage stage,
+                              LeaseRequest request);
+
+    @POST
+    @Path("/runs/{runId}/stages/{stage}/lease/completion")
+    StageLeaseView completeLease(@PathParam("runId") String runId, @PathParam("stage") Stage stage,
+                                 LeaseRequest request);
+
+    @POST
+    @Path("/runs/{runId}/stages/{stage}/lease/publication")
+    StageLeaseView leasePublished(@PathParam("runId") String runId, @PathParam("stage") Stage stage,
+                                  LeaseRequest request);
+
+    @DELETE
+    @Path("/runs/{runId}/stages/{stage}/lease")
+    StageLeaseView releaseLease(@PathParam("runId") String runId, @PathParam("stage") Stage stage,
+                                @QueryParam("owner") String owner, @QueryParam("token") long token);
 
     /** The version an alias points at; 404 when the model or the alias does not exist. */
     @GET

@@ -1,8 +1,11 @@
 package io.stagetune.trainer.registry;
 
+import io.stagetune.common.events.Stage;
+import io.stagetune.common.registry.LeaseRequest;
 import io.stagetune.common.registry.RunRequest;
 import io.stagetune.common.registry.RunUpdate;
 import io.stagetune.common.registry.RunView;
+import io.stagetune.common.registry.StageLeaseView;
 import io.stagetune.common.registry.VersionView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
@@ -46,6 +49,32 @@ public class TrainerRegistry {
 
     public List<RunView> runs(String model) {
         return call("list runs", () -> client.runs(model));
+    }
+
+    /** Takes the stage's lease when it is free; the view says whether this call was granted it. */
+    public StageLeaseView acquireLease(String runId, Stage stage, LeaseRequest request) {
+        return call("acquire the lease of run " + runId + " stage " + stage,
+                () -> client.acquireLease(runId, stage, request));
+    }
+
+    /** Renews a held lease (with an epoch checkpoint to record, if the request names one); 409 when fenced. */
+    public StageLeaseView renewLease(String runId, Stage stage, LeaseRequest request) {
+        return call("renew the lease of run " + runId + " stage " + stage,
+                () -> client.renewLease(runId, stage, request));
+    }
+
+    public StageLeaseView completeLease(String runId, Stage stage, LeaseRequest request) {
+        return call("complete run " + runId + " stage " + stage, () -> client.completeLease(runId, stage, request));
+    }
+
+    public StageLeaseView leasePublished(String runId, Stage stage, LeaseRequest request) {
+        return call("mark run " + runId + " stage " + stage + " published",
+                () -> client.leasePublished(runId, stage, request));
+    }
+
+    public StageLeaseView releaseLease(String runId, Stage stage, String owner, long token) {
+        return call("release the lease of run " + runId + " stage " + stage,
+                () -> client.releaseLease(runId, stage, owner, token));
     }
 
     /** The version the alias points at; empty when the registry knows no such model or alias. */

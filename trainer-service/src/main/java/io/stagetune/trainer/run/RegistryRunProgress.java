@@ -4,10 +4,9 @@ import io.stagetune.common.events.Stage;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.registry.RunStatus;
 import io.stagetune.common.registry.RunUpdate;
-import io.stagetune.common.runtime.Backoff;
 import io.stagetune.trainer.registry.RegistryRefusedException;
-import io.stagetune.trainer.registry.RegistryUnavailableException;
 import io.stagetune.trainer.registry.TrainerRegistry;
+import io.stagetune.trainer.registry.UntilReachable;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -34,8 +33,7 @@ public class RegistryRunProgress implements RunProgress {
     private static final int MAX_MESSAGE = 1500;
 
     private final TrainerRegistry registry;
-    private final Duration firstPause;
-    private final Duration maxPause;
+    private final UntilReachable retries;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "run-progress");
         thread.setDaemon(true);
@@ -44,8 +42,7 @@ public class RegistryRunProgress implements RunProgress {
 
     public RegistryRunProgress(TrainerRegistry registry, Duration firstPause, Duration maxPause) {
         this.registry = registry;
-        this.firstPause = firstPause;
-        this.maxPause = maxPause;
+        this.retries = new UntilReachable(firstPause, maxPause);
     }
 
     @Override
@@ -82,20 +79,11 @@ public class RegistryRunProgress implements RunProgress {
     }
 
     private void deliver(String runId, RunUpdate update) throws InterruptedException {
-        Backoff backoff = new Backoff(firstPause, maxPause);
-        while (true) {
-            try {
-                registry.updateRun(runId, update);
-                return;
-            } catch (RegistryUnavailableException e) {
-                Duration pause = backoff.next();
-                LOG.warnf("run %s: progress \"%s\" not recorded yet, retrying in %d ms: %s", runId, update.message(),
-                        pause.toMillis(), e.getMessage());
-                Thread.sleep(pause.toMillis());
-            } catch (RegistryRefusedException e) {
-                LOG.warnf("run %s: progress \"%s\" dropped: %s", runId, update.message(), e.getMessage());
-                return;
-            }
+        try {
+            retries.call("run " + runId + ": progress \"" + update.message() + "\"",
+                    () -> registry.updateRun(runId, update));
+        } catch (RegistryRefusedException e) {
+            LOG.warnf("run %s: progress \"%s\" dropped: %s", runId, update.message(), e.getMessage());
         }
     }
 

@@ -17,18 +17,30 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Stage checkpoints in the checkpoints bucket: {@code <model>/<runId>/<stage>/} with {@code checkpoint.json}
- * written last, and the stage's latest epoch checkpoint under {@code epoch/} (with {@code progress.json} last)
- * so that a redelivered command resumes after the last completed epoch.
+ * Stage checkpoints in the checkpoints bucket. A stage's checkpoint is {@code <model>/<runId>/<stage>/}:
+ * {@code backbone.pt}, {@code head.safetensors}, {@code metrics.json}, and {@code checkpoint.json} written last, so a
+ * folder with it is complete. Workers never write there while they train: each holder of the stage's lease writes
+ * under its own attempt, {@code attempts/<token>/} (epoch checkpoints in {@code epoch-<k>/} with {@code progress.json}
+ * last, then the stage's files and their {@code checkpoint.json}). Once the registry has accepted an attempt as the
+ * stage's checkpoint (a completion only the current token can make, once), {@link #promote} copies that attempt's
+ * files beside it and its {@code checkpoint.json} last. Whoever promotes, and however often, the same attempt's bytes
+ * land there, so readers never see files of two attempts. Then the attempts are deleted.
  */
 @ApplicationScoped
 public class CheckpointStore {
 
-    private static final String EPOCH_FOLDER = "epoch/";
+    private static final String ATTEMPTS_FOLDER = "attempts/";
+    private static final String EPOCH_FOLDER = "epoch-";
     private static final String EPOCH_DONE_FILE = "progress.json";
+    private static final List<String> STAGE_FILES = List.of(CheckpointManifest.BACKBONE_FILE,
+            CheckpointManifest.HEAD_FILE, CheckpointManifest.METRICS_FILE);
+    private static final Pattern EPOCH_KEY = Pattern.compile("attempts/(\\d+)/epoch-(\\d+)/" + EPOCH_DONE_FILE);
 
     private final ObjectStore store;
     private final String bucket;
@@ -53,42 +65,122 @@ public class CheckpointStore {
                 .map(bytes -> EventJson.readDocument(bytes, CheckpointManifest.class));
     }
 
-    /** Uploads the stage's files from {@code directory}, then its {@code checkpoint.json}, then drops the epoch state. */
-    public void publish(StageCommand command, Path directory, CheckpointManifest manifest) {
-        ObjectUri folder = location(command);
-        for (String file : List.of(CheckpointManifest.BACKBONE_FILE, CheckpointManifest.HEAD_FILE,
-                CheckpointManifest.METRICS_FILE)) {
-            store.put(bucket, folder.resolve(file).key(), directory.resolve(file), "application/octet-stream");
-        }
-        store.put(bucket, folder.resolve(CheckpointManifest.FILE).key(), EventJson.writeBytes(manifest),
-                "application/json");
-        for (String key : store.list(bucket, folder.resolve(EPOCH_FOLDER).key())) {
-            store.delete(bucket, key);
-        }
+    /** The folder where the holder of lease {@code token} writes its attempt at the stage. */
+    public ObjectUri attempt(StageCommand command, long token) {
+        return location(command).resolve(ATTEMPTS_FOLDER + token + "/");
     }
 
-    /** Uploads an epoch checkpoint written locally, {@code progress.json} last. */
-    public void saveEpoch(StageCommand command, Path directory) {
-        ObjectUri epoch = location(command).resolve(EPOCH_FOLDER);
+    /** Uploads an epoch checkpoint written locally, {@code progress.json} last, and returns its folder. */
+    public String saveEpoch(StageCommand command, long token, int epoch, Path directory) {
+        ObjectUri folder = attempt(command, token).resolve(EPOCH_FOLDER + epoch + "/");
         List<Path> files = files(directory);
         files.stream().filter(file -> !file.getFileName().toString().equals(EPOCH_DONE_FILE))
-                .forEach(file -> store.put(bucket, epoch.resolve(relative(directory, file)).key(), file,
+                .forEach(file -> store.put(bucket, folder.resolve(relative(directory, file)).key(), file,
                         "application/octet-stream"));
         files.stream().filter(file -> file.getFileName().toString().equals(EPOCH_DONE_FILE))
-                .forEach(file -> store.put(bucket, epoch.resolve(relative(directory, file)).key(), file,
+                .forEach(file -> store.put(bucket, folder.resolve(relative(directory, file)).key(), file,
                         "application/json"));
+        return folder.toString();
     }
 
-    /** Downloads the stage's last complete epoch checkpoint into {@code directory}, if there is one. */
-    public Optional<Path> restoreEpoch(StageCommand command, Path directory) {
-        ObjectUri epoch = location(command).resolve(EPOCH_FOLDER);
-        if (!store.exists(bucket, epoch.resolve(EPOCH_DONE_FILE).key())) {
-            return Optional.empty();
+    /** Deletes the attempt's epoch checkpoints other than {@code keptEpoch}'s. */
+    public void deleteOtherEpochs(StageCommand command, long token, int keptEpoch) {
+        ObjectUri attempt = attempt(command, token);
+        String kept = attempt.resolve(EPOCH_FOLDER + keptEpoch + "/").key();
+        for (String key : store.list(bucket, attempt.resolve(EPOCH_FOLDER).key())) {
+            if (!key.startsWith(kept)) {
+                store.delete(bucket, key);
+            }
         }
-        for (String key : store.list(bucket, epoch.key())) {
-            store.download(bucket, key, directory.resolve(key.substring(epoch.key().length())));
+    }
+
+    /** Deletes every object under a folder. */
+    public void deleteFolder(String folderUri) {
+        ObjectUri folder = ObjectUri.parse(folderUri);
+        for (String key : store.list(folder.bucket(), folder.key())) {
+            store.delete(folder.bucket(), key);
         }
-        return Optional.of(directory);
+    }
+
+    /** Downloads a complete epoch checkpoint into {@code directory}. */
+    public Path restoreEpoch(String folderUri, Path directory) {
+        ObjectUri folder = ObjectUri.parse(folderUri);
+        if (!store.exists(folder.bucket(), folder.resolve(EPOCH_DONE_FILE).key())) {
+            throw new IllegalStateException("epoch checkpoint " + folderUri + " is incomplete: no "
+                    + EPOCH_DONE_FILE);
+        }
+        for (String key : store.list(folder.bucket(), folder.key())) {
+            store.download(folder.bucket(), key, directory.resolve(key.substring(folder.key().length())));
+        }
+        return directory;
+    }
+
+    /** Uploads the stage's files from {@code directory} into the attempt, its {@code checkpoint.json} last. */
+    public String saveAttempt(StageCommand command, long token, Path directory, CheckpointManifest manifest) {
+        ObjectUri attempt = attempt(command, token);
+        for (String file : STAGE_FILES) {
+            store.put(bucket, attempt.resolve(file).key(), directory.resolve(file), "application/octet-stream");
+        }
+        store.put(bucket, attempt.resolve(CheckpointManifest.FILE).key(), EventJson.writeBytes(manifest),
+                "application/json");
+        return attempt.toString();
+    }
+
+    /** Deletes an attempt's stage files (not its epoch checkpoints, which a next holder may resume from). */
+    public void deleteAttemptFiles(String attemptUri) {
+        ObjectUri attempt = ObjectUri.parse(attemptUri);
+        for (String file : List.of(CheckpointManifest.FILE, CheckpointManifest.BACKBONE_FILE,
+                CheckpointManifest.HEAD_FILE, CheckpointManifest.METRICS_FILE)) {
+            store.delete(attempt.bucket(), attempt.resolve(file).key());
+        }
+    }
+
+    /**
+     * Makes the accepted attempt the stage's checkpoint: its files copied beside the stage's folder, then its
+     * {@code checkpoint.json}; then every attempt is deleted. Call only with the attempt the registry accepted.
+     */
+    public CheckpointManifest promote(StageCommand command, String attemptUri) {
+        ObjectUri folder = location(command);
+        if (completed(command).isEmpty()) {
+            ObjectUri attempt = ObjectUri.parse(attemptUri);
+            for (String file : STAGE_FILES) {
+                store.copy(bucket, attempt.resolve(file).key(), folder.resolve(file).key());
+            }
+            store.copy(bucket, attempt.resolve(CheckpointManifest.FILE).key(),
+                    folder.resolve(CheckpointManifest.FILE).key());
+        }
+        deleteFolder(folder.resolve(ATTEMPTS_FOLDER).toString());
+        return completed(command).orElseThrow(() -> new IllegalStateException("checkpoint " + folder
+                + " has no " + CheckpointManifest.FILE + " after promoting " + attemptUri));
+    }
+
+    /** The highest attempt number the stage has in the store, if any. */
+    public OptionalLong lastAttempt(StageCommand command) {
+        return store.listFolders(bucket, location(command).resolve(ATTEMPTS_FOLDER).key()).stream()
+                .filter(name -> name.matches("\\d+")).mapToLong(Long::parseLong).max();
+    }
+
+    /** The folder of the stage's most advanced complete epoch checkpoint, of any attempt. */
+    public Optional<String> latestEpochCheckpoint(StageCommand command) {
+        ObjectUri folder = location(command);
+        String bestKey = null;
+        long bestEpoch = -1;
+        long bestAttempt = -1;
+        for (String key : store.list(bucket, folder.resolve(ATTEMPTS_FOLDER).key())) {
+            Matcher matcher = EPOCH_KEY.matcher(key.substring(folder.key().length()));
+            if (!matcher.matches()) {
+                continue;
+            }
+            long attempt = Long.parseLong(matcher.group(1));
+            long epoch = Long.parseLong(matcher.group(2));
+            if (epoch > bestEpoch || (epoch == bestEpoch && attempt > bestAttempt)) {
+                bestKey = key;
+                bestEpoch = epoch;
+                bestAttempt = attempt;
+            }
+        }
+        return Optional.ofNullable(bestKey).map(key -> new ObjectUri(bucket,
+                key.substring(0, key.length() - EPOCH_DONE_FILE.length())).toString());
     }
 
     /** Downloads a checkpoint folder's backbone and head into {@code directory} and returns its manifest. */

@@ -9,9 +9,12 @@ import io.stagetune.common.events.Split;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.registry.LeaseState;
 import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.trainer.config.TrainerConfig;
+import io.stagetune.trainer.lease.LeaseLostException;
+import io.stagetune.trainer.lease.StageLease;
 import io.stagetune.trainer.training.EpochListener;
 import io.stagetune.trainer.training.EpochReport;
 import io.stagetune.trainer.training.FeatureStore;
@@ -34,11 +37,15 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Carries out one stage command: fetch the dataset version's images into the local cache, load the starting
- * weights (the base backbone, or the parent checkpoint), resume from the stage's last epoch checkpoint if a
- * previous attempt left one, train, and publish the checkpoint ({@code checkpoint.json} last). A stage whose
- * checkpoint is already complete is not trained again. After a stage trains, the local cache is trimmed to its
- * budget ({@code trainer.worker.cache-max-size}).
+ * Carries out one stage command under its lease: fetch the dataset version's images into the local cache, load the
+ * starting weights (the base backbone, or the parent checkpoint), resume from the stage's last recorded epoch
+ * checkpoint if an earlier holder left one, train, and make the result the stage's checkpoint. Every epoch checkpoint
+ * and the result are written under this holder's attempt ({@link CheckpointStore}) and count only once the lease
+ * accepts them: a worker whose lease was taken over gets {@link io.stagetune.trainer.lease.LeaseLostException}
+ * instead, deletes what it wrote that nobody accepted, and stops. A stage whose checkpoint is already complete is not
+ * trained again. When the worker is stopping, the stage stops after the next recorded epoch and releases its lease
+ * ({@link StageStoppedException}). After a stage trains, the local cache is trimmed to its budget
+ * ({@code trainer.worker.cache-max-size}).
  */
 @ApplicationScoped
 public class StageExecutor {
@@ -54,10 +61,13 @@ public class StageExecutor {
     private final Path decoded;
     private final CacheBudget budget;
     private final int preprocessingThreads;
+    private final WorkerShutdown shutdown;
 
     public StageExecutor(CheckpointStore checkpoints, DatasetManifests manifests, ObjectStore store,
-                         TrainerConfig config, WorkerDevices devices, TrainingMetrics metrics) {
+                         TrainerConfig config, WorkerDevices devices, TrainingMetrics metrics,
+                         WorkerShutdown shutdown) {
         this.checkpoints = checkpoints;
+        this.shutdown = shutdown;
         this.devices = devices;
         this.manifests = manifests;
         Path root = Path.of(config.worker().cacheDir());
@@ -82,11 +92,20 @@ public class StageExecutor {
         void epochCompleted(StageCommand command, EpochReport report, int maxEpochs);
     }
 
-    public Outcome execute(StageCommand command, EpochObserver observer) throws IOException {
+    public Outcome execute(StageCommand command, StageLease lease, EpochObserver observer) throws IOException {
         String uri = checkpoints.location(command).toString();
+        if (lease.state() == LeaseState.COMPLETED) {
+            // An earlier holder had its attempt accepted and stopped before it was published: finish its promotion.
+            String attempt = lease.attempt().orElseThrow(() -> new IllegalStateException("run " + command.runId()
+                    + " stage " + command.stage() + " is completed without an attempt"));
+            LOG.infof("run %s stage %s was completed by an earlier holder: publishing %s", command.runId(),
+                    command.stage(), attempt);
+            return new Outcome(checkpoints.promote(command, attempt), uri, false);
+        }
         var completed = checkpoints.completed(command);
         if (completed.isPresent()) {
             LOG.infof("run %s stage %s is already complete: republishing %s", command.runId(), command.stage(), uri);
+            lease.complete(uri);
             return new Outcome(completed.get(), uri, false);
         }
         // A worker that died mid-stage left its work folder; what resumes comes from the store's epoch checkpoint.
@@ -94,14 +113,15 @@ public class StageExecutor {
         deleteRecursively(work);
         Files.createDirectories(work);
         try {
-            return train(command, uri, work, observer);
+            return train(command, lease, uri, work, observer);
         } finally {
             deleteRecursively(work);
             budget.trimAfterTask();
         }
     }
 
-    private Outcome train(StageCommand command, String uri, Path work, EpochObserver observer) throws IOException {
+    private Outcome train(StageCommand command, StageLease lease, String uri, Path work, EpochObserver observer)
+            throws IOException {
         StageSettings settings = StageSettings.of(command.stage(), command.hyperparameters());
         Path start = Files.createDirectories(work.resolve("start"));
         List<String> labels;
@@ -129,22 +149,27 @@ public class StageExecutor {
                 DecodedImages.presize(preprocessing), splits.training().decoded() + splits.validation().decoded());
         StageRequest request = new StageRequest(command.stage(), backbone, head, labels, settings.hyperparameters(),
                 splits.training(), splits.validation(), null, devices.devices(), features, preprocessingThreads);
-        return train(command, uri, work, observer, request, labels, preprocessing);
+        return train(command, lease, uri, work, observer, request, labels, preprocessing);
     }
 
-    private Outcome train(StageCommand command, String uri, Path work, EpochObserver observer, StageRequest request,
-                          List<String> labels, Preprocessing preprocessing) throws IOException {
+    private Outcome train(StageCommand command, StageLease lease, String uri, Path work, EpochObserver observer,
+                          StageRequest request, List<String> labels, Preprocessing preprocessing) throws IOException {
         Path epochState = work.resolve("epoch");
-        var resumed = checkpoints.restoreEpoch(command, epochState);
-        if (resumed.isPresent()) {
-            LOG.infof("run %s stage %s resumes from its last epoch checkpoint", command.runId(), command.stage());
-            request = request.resumingFrom(epochState);
+        if (lease.epochCheckpoint().isPresent()) {
+            LOG.infof("run %s stage %s resumes from its last epoch checkpoint %s", command.runId(), command.stage(),
+                    lease.epochCheckpoint().get());
+            request = request.resumingFrom(checkpoints.restoreEpoch(lease.epochCheckpoint().get(), epochState));
         }
         int maxEpochs = request.hyperparameters().maxEpochs();
         EpochListener listener = (report, snapshot) -> {
             snapshot.saveTo(epochState);
-            checkpoints.saveEpoch(command, epochState);
+            recordEpoch(command, lease, report.epoch(), epochState);
             observer.epochCompleted(command, report, maxEpochs);
+            if (shutdown.stopping() && !snapshot.progress().finished()) {
+                lease.release();
+                throw new StageStoppedException("run " + command.runId() + " stage " + command.stage()
+                        + " stopped after epoch " + report.epoch() + " for a shutdown; its lease is released");
+            }
         };
         long hits = features.hits();
         long misses = features.misses();
@@ -160,8 +185,30 @@ public class StageExecutor {
                 command.datasetVersion(), labels, result.progress().bestEpoch(), result.progress().epoch(),
                 result.progress().bestValAccuracy(), preprocessing, command.parentCheckpoint(),
                 command.baseBackbone(), command.hyperparameters(), Instant.now());
-        checkpoints.publish(command, output, manifest);
-        return new Outcome(manifest, uri, true);
+        String attempt = checkpoints.saveAttempt(command, lease.token(), output, manifest);
+        try {
+            lease.complete(attempt);
+        } catch (LeaseLostException e) {
+            checkpoints.deleteAttemptFiles(attempt);
+            throw e;
+        }
+        return new Outcome(checkpoints.promote(command, attempt), uri, true);
+    }
+
+    /** Uploads the epoch checkpoint and records it in the lease; one the lease refuses is deleted again. */
+    private void recordEpoch(StageCommand command, StageLease lease, int epoch, Path epochState) {
+        if (lease.lost()) {
+            throw new LeaseLostException("run " + command.runId() + " stage " + command.stage() + ": lease token "
+                    + lease.token() + " was taken over before epoch " + epoch + " was recorded", null);
+        }
+        String folder = checkpoints.saveEpoch(command, lease.token(), epoch, epochState);
+        try {
+            lease.recordEpoch(epoch, folder);
+        } catch (LeaseLostException e) {
+            checkpoints.deleteFolder(folder);
+            throw e;
+        }
+        checkpoints.deleteOtherEpochs(command, lease.token(), epoch);
     }
 
     /** The stage's training and validation images. */

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Training metrics by model and stage: the last epoch's loss, validation accuracy and images/s (gauges), epochs
- * trained, stage durations, and the commands in flight; the local cache's size, budget and evictions. Labels stay
- * bounded: model and stage names only.
+ * trained, stage durations, and the commands in flight; deferred commands, lost leases, stages stopped for a
+ * shutdown and revoked partitions; the local cache's size, budget and evictions. Labels stay bounded: model and
+ * stage names, reasons.
  */
 @ApplicationScoped
 public class TrainingMetrics {
@@ -66,6 +67,25 @@ public class TrainingMetrics {
         Gauge.builder("trainer.cache.max", budget, CacheBudget::maxBytes).baseUnit("bytes").register(registry);
         FunctionCounter.builder("trainer.cache.evicted", budget, CacheBudget::evictedBytes).baseUnit("bytes")
                 .register(registry);
+    }
+
+    /** A command whose stage another live worker holds was sent to the end of its partition. */
+    public void commandDeferred() {
+        registry.counter("trainer.commands.deferred").increment();
+    }
+
+    /** This worker lost a stage's lease to another worker (it paused or was cut off past the expiry). */
+    public void leaseLost() {
+        registry.counter("trainer.leases.lost").increment();
+    }
+
+    /** A stage stopped at an epoch boundary because the worker is shutting down; the next worker resumes it. */
+    public void stageStopped() {
+        registry.counter("trainer.stages.stopped").increment();
+    }
+
+    public void partitionsRevoked(int count, boolean inFlight) {
+        registry.counter("trainer.partitions.revoked", "in_flight", Boolean.toString(inFlight)).increment(count);
     }
 
     public void commandFailed(String reason) {

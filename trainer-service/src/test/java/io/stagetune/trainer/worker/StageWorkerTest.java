@@ -18,6 +18,7 @@ import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.events.Stage;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.storage.ObjectStore;
+import io.stagetune.trainer.lease.StageLeases;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,9 @@ class StageWorkerTest {
 
     @Inject
     StageExecutor executor;
+
+    @Inject
+    StageLeases leases;
 
     @Test
     void aRunTrainsHeadThenLayer4ThenFullWithLineage() throws Exception {
@@ -114,21 +118,23 @@ class StageWorkerTest {
         // (on a thread of its own, as a worker's would be)
         var crashed = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
-                executor.execute(command, (c, report, max) -> {
+                executor.execute(command, leases.acquire(command).lease(), (c, report, max) -> {
                     if (report.epoch() == 2) {
                         throw new SimulatedCrash();
                     }
                 });
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
             }
         });
         assertThatThrownBy(crashed::join).hasCauseInstanceOf(SimulatedCrash.class);
         assertThat(store.list("checkpoints", "fashion/run-crash/head/"))
-                .contains("fashion/run-crash/head/epoch/progress.json")
+                .contains("fashion/run-crash/head/attempts/1/epoch-2/progress.json")
                 .doesNotContain("fashion/run-crash/head/checkpoint.json");
 
-        // The broker redelivers the uncommitted command to another worker.
+        // The broker redelivers the uncommitted command to another worker; its attempt is the next one.
         TopicEvents.publish(kafka.bootstrapServers(), command);
         List<CheckpointPublished> published = checkpoints("run-crash", 1, Duration.ofMinutes(2));
         assertThat(published).hasSize(1);

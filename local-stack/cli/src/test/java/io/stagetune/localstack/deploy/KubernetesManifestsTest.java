@@ -88,6 +88,7 @@ class KubernetesManifestsTest {
                         .containsEntry("app.kubernetes.io/name", "trainer-service"));
         checkScaledObject(kustomization, custom, configMaps);
         checkTrainerUsesTheRegistry(trainer(deployments), configMaps);
+        checkTrainerStopsWithinItsGracePeriod(deployments);
         if (kustomization.endsWith("gpu")) {
             checkGpuTrainer(trainer(deployments));
             assertThat(custom).anyMatch(d -> d.path("kind").asText().equals("ServiceMonitor"));
@@ -169,6 +170,19 @@ class KubernetesManifestsTest {
             assertThat(env.getName()).isEqualTo("REGISTRY_TRAINER_TOKEN");
             assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("REGISTRY_TRAINER_TOKEN");
         });
+    }
+
+    /** A stopping trainer hands its stage over at an epoch boundary within TRAINER_STOP_TIMEOUT, before the kill. */
+    private static void checkTrainerStopsWithinItsGracePeriod(List<Deployment> deployments) {
+        Deployment deployment = deployments.stream().filter(d -> d.getMetadata().getName().equals("trainer-service"))
+                .findFirst().orElseThrow();
+        long grace = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        String stopTimeout = trainer(deployments).getEnv().stream().filter(env -> env.getName()
+                        .equals("TRAINER_STOP_TIMEOUT")).findFirst()
+                .orElseThrow(() -> new AssertionError("the trainer sets no TRAINER_STOP_TIMEOUT")).getValue();
+        assertThat(stopTimeout).as("TRAINER_STOP_TIMEOUT in seconds, e.g. 600s").matches("\\d+s");
+        assertThat(Long.parseLong(stopTimeout.substring(0, stopTimeout.length() - 1)))
+                .as("TRAINER_STOP_TIMEOUT below terminationGracePeriodSeconds %d", grace).isLessThan(grace);
     }
 
     private static Container trainer(List<Deployment> deployments) {
