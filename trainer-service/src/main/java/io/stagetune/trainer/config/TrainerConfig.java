@@ -123,8 +123,12 @@ public interface TrainerConfig {
         @WithDefault("3")
         int attempts();
 
+        /** The pause after a failed attempt; each later one is twice as long, up to the maximum. */
         @WithDefault("2s")
         Duration retryBackoff();
+
+        @WithDefault("30s")
+        Duration maxRetryBackoff();
 
         /** Parallel downloads when filling the image cache. */
         @WithDefault("8")

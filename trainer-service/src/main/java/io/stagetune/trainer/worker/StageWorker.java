@@ -8,6 +8,7 @@ import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.registry.LeaseState;
+import io.stagetune.common.runtime.Backoff;
 import io.stagetune.common.runtime.EventSender;
 import io.stagetune.trainer.config.TrainerConfig;
 import io.stagetune.trainer.lease.LeaseLostException;
@@ -226,6 +227,7 @@ public class StageWorker {
     void process(StageCommand command, StageLease lease) throws Exception {
         long began = System.nanoTime();
         int attempts = config.worker().attempts();
+        Backoff backoff = new Backoff(config.worker().retryBackoff(), config.worker().maxRetryBackoff());
         for (int attempt = 1; ; attempt++) {
             try {
                 StageExecutor.Outcome outcome = executor.execute(command, lease, this::publishEpoch);
@@ -252,7 +254,7 @@ public class StageWorker {
                 }
                 LOG.warnf("run %s stage %s attempt %d failed, retrying: %s", command.runId(), command.stage(),
                         attempt, e.getMessage());
-                Thread.sleep(config.worker().retryBackoff().toMillis() * attempt);
+                backoff.pause();
             }
         }
     }

@@ -31,6 +31,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The trainer with the model registry (its packaged build, as a process) owning the runs, through a real broker
@@ -152,17 +153,9 @@ class RegistryRunsTest {
                 .put("/models/quick-base/aliases/production").then().statusCode(200);
     }
 
-    private static JsonPath awaitStatus(String runId, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        JsonPath run;
-        do {
-            run = registry().get("/runs/" + runId).jsonPath();
-            if (status.equals(run.getString("status"))) {
-                return run;
-            }
-            Thread.sleep(250);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("run " + runId + " is not " + status + " after 2 minutes: " + run.prettify());
+    private static JsonPath awaitStatus(String runId, String status) {
+        return await().alias("run " + runId + " is " + status).atMost(Duration.ofMinutes(2))
+                .until(() -> registry().get("/runs/" + runId).jsonPath(), run -> status.equals(run.getString("status")));
     }
 
     private List<StageCommand> commandsFor(String runId, int expected, Duration wait) {
