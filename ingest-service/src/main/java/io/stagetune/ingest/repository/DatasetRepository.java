@@ -84,12 +84,13 @@ public class DatasetRepository {
 
     /** The images of the dataset among these content hashes, staged or committed, by hash. */
     @Transactional
-    public Map<String, DatasetImage> images(String datasetId, Collection<String> sha256s) {
-        Map<String, DatasetImage> found = new HashMap<>();
+    public Map<String, ManifestEntry> images(String datasetId, Collection<String> sha256s) {
+        Map<String, ManifestEntry> found = new HashMap<>();
         List<String> all = List.copyOf(sha256s);
         for (int from = 0; from < all.size(); from += QUERY_CHUNK) {
-            em.createQuery("from DatasetImage i where i.datasetId = :dataset and i.sha256 in :hashes",
-                            DatasetImage.class)
+            em.createQuery("select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, i.sha256, i.label, "
+                            + "i.split, i.width, i.height) from DatasetImage i "
+                            + "where i.datasetId = :dataset and i.sha256 in :hashes", ManifestEntry.class)
                     .setParameter("dataset", datasetId)
                     .setParameter("hashes", all.subList(from, Math.min(all.size(), from + QUERY_CHUNK)))
                     .getResultStream().forEach(image -> found.put(image.sha256(), image));

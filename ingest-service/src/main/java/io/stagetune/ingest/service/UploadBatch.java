@@ -6,7 +6,6 @@ import io.stagetune.common.events.Split;
 import io.stagetune.common.image.ImageInspector;
 import io.stagetune.common.image.RejectedFileException;
 import io.stagetune.common.storage.ObjectKeys;
-import io.stagetune.ingest.DatasetImage;
 import io.stagetune.ingest.api.FileOutcome;
 import io.stagetune.ingest.api.UploadResult;
 import io.stagetune.ingest.config.IngestConfig;
@@ -35,7 +34,7 @@ import java.util.concurrent.Semaphore;
  */
 final class UploadBatch {
 
-    static final int CHECK_EVERY = 32;
+    static final int CHECK_EVERY = 128;
 
     private final String datasetId;
     private final String uploadId;
@@ -163,7 +162,7 @@ final class UploadBatch {
     void apply(List<VersionService.Decision> decisions) {
         for (int i = 0; i < decisions.size(); i++) {
             Slot slot = offered.get(i);
-            DatasetImage existing = decisions.get(i).existing();
+            ManifestEntry existing = decisions.get(i).existing();
             outcomes.set(slot.index(), existing == null ? FileOutcome.accepted(slot.name(), slot.entry())
                     : outcomeAgainst(slot.name(), slot.entry().label(), existing));
         }
@@ -191,11 +190,11 @@ final class UploadBatch {
         if (unchecked.isEmpty()) {
             return;
         }
-        Map<String, DatasetImage> held = datasets.images(datasetId,
+        Map<String, ManifestEntry> held = datasets.images(datasetId,
                 unchecked.stream().map(file -> file.slot().entry().sha256()).toList());
         for (Unchecked file : unchecked) {
             Slot slot = file.slot();
-            DatasetImage existing = held.get(slot.entry().sha256());
+            ManifestEntry existing = held.get(slot.entry().sha256());
             if (existing != null) {
                 FileOutcome outcome = outcomeAgainst(slot.name(), slot.entry().label(), existing);
                 if (outcome.status() == FileOutcome.Status.duplicate) {
@@ -212,12 +211,12 @@ final class UploadBatch {
         unchecked.clear();
     }
 
-    private FileOutcome outcomeAgainst(String name, String label, DatasetImage existing) {
+    private FileOutcome outcomeAgainst(String name, String label, ManifestEntry existing) {
         if (!existing.label().equals(label)) {
             return FileOutcome.rejected(name, "label-conflict", "the same image is already stored with label '"
                     + existing.label() + "'");
         }
-        return FileOutcome.duplicate(name, existing.entry(), "an image of dataset " + datasetId);
+        return FileOutcome.duplicate(name, existing, "an image of dataset " + datasetId);
     }
 
     private void store(String key, byte[] bytes, String contentType) {

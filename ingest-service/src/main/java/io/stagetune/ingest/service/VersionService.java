@@ -50,7 +50,7 @@ public class VersionService {
     }
 
     /** What became of a candidate: added, or the image the dataset already holds for the same bytes. */
-    public record Decision(Candidate candidate, DatasetImage existing) {
+    public record Decision(Candidate candidate, ManifestEntry existing) {
         public boolean added() {
             return existing == null;
         }
@@ -80,12 +80,12 @@ public class VersionService {
             return new Committed(List.of(), null);
         }
         Dataset dataset = datasets.lock(datasetId);
-        Map<String, DatasetImage> held = datasets.images(datasetId,
+        Map<String, ManifestEntry> held = datasets.images(datasetId,
                 candidates.stream().map(candidate -> candidate.entry().sha256()).toList());
         List<Decision> decisions = new ArrayList<>();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (Candidate candidate : candidates) {
-            DatasetImage existing = held.get(candidate.entry().sha256());
+            ManifestEntry existing = held.get(candidate.entry().sha256());
             decisions.add(new Decision(candidate, existing));
             if (existing == null) {
                 if (dataset.cleanups() != cleanupsSeen && !objects.exists(candidate.entry().key())) {
