@@ -73,18 +73,6 @@ public class DatasetImage {
         this.addedAt = addedAt;
     }
 
-    public ManifestEntry entry() {
-        return new ManifestEntry(objectKey, sha256, label, split, width, height);
-    }
-
-    public String sha256() {
-        return sha256;
-    }
-
-    public String label() {
-        return label;
-    }
-
     /** The primary key: a dataset and a content hash. */
     public record Key(String datasetId, String sha256) implements Serializable {
     }
