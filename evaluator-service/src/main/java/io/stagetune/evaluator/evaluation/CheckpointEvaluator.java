@@ -1,5 +1,6 @@
 package io.stagetune.evaluator.evaluation;
 
+import io.stagetune.inference.CheckpointModel;
 import io.stagetune.common.image.DecodedImageFiles;
 import io.stagetune.common.image.Images;
 import io.stagetune.common.image.Preprocessing;

@@ -1,5 +1,6 @@
 package io.stagetune.evaluator.evaluation;
 
+import io.stagetune.inference.CheckpointModel;
 import io.stagetune.common.checkpoint.CheckpointManifest;
 import io.stagetune.common.checkpoint.HeadWeights;
 import io.stagetune.common.checkpoint.Safetensors;

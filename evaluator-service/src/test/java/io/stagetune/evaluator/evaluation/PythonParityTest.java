@@ -1,5 +1,6 @@
 package io.stagetune.evaluator.evaluation;
 
+import io.stagetune.inference.CheckpointModel;
 import io.stagetune.common.checkpoint.Safetensors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.stagetune.evaluator.evaluation;
+package io.stagetune.inference;
 
 import io.stagetune.common.checkpoint.CheckpointManifest;
 import io.stagetune.common.storage.ObjectStore;

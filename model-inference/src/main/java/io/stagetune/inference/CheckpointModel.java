@@ -1,4 +1,4 @@
-package io.stagetune.evaluator.evaluation;
+package io.stagetune.inference;
 
 import io.stagetune.common.checkpoint.CheckpointManifest;
 import io.stagetune.common.checkpoint.HeadWeights;
@@ -7,6 +7,7 @@ import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
 
 import ai.djl.Model;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -15,6 +16,9 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -27,9 +31,11 @@ import java.util.List;
 /**
  * A checkpoint loaded for inference: the TorchScript backbone followed by the linear head of
  * {@code head.safetensors}, fed with the checkpoint's own preprocessing (eval transform). Owns every native
- * resource of the network; per-batch arrays live in a sub-manager closed after each batch.
+ * resource of the network; per-batch arrays live in a sub-manager closed after each batch. The evaluator and the
+ * serving-service both load checkpoints through this class, so a served prediction is the evaluated one.
  *
- * <p>Not thread-safe: one evaluation at a time per instance.
+ * <p>{@link #predict} and {@link #logits} run one batch at a time per instance. For concurrent forwards take one
+ * {@link #newPredictor()} per thread, as DJL advises; the network's weights are shared and read-only.
  */
 public final class CheckpointModel implements AutoCloseable {
 
@@ -75,10 +81,11 @@ public final class CheckpointModel implements AutoCloseable {
         if (!Files.isRegularFile(backboneFile)) {
             throw new IOException("backbone " + backboneFile + " not found");
         }
-        Model model = Model.newInstance("evaluation", "PyTorch");
+        Model model = Model.newInstance("checkpoint", "PyTorch");
         try {
             PtSymbolBlock backbone = JniUtils.loadModule((PtNDManager) model.getNDManager(),
                     backboneFile.toAbsolutePath(), true, new String[0], new String[0], false);
+            model.setBlock(backbone);
             return new CheckpointModel(model, backbone, head, preprocessing);
         } catch (RuntimeException e) {
             model.close();
@@ -118,20 +125,56 @@ public final class CheckpointModel implements AutoCloseable {
     /** Head outputs [count][classes] of {@code count} images already preprocessed into {@code inputs} (NCHW). */
     public float[][] logits(float[] inputs, int count) {
         int crop = preprocessor.preprocessing().crop();
-        int classes = labels.size();
-        float[] values;
         try (NDManager batch = model.getNDManager().newSubManager()) {
             NDArray images = batch.create(FloatBuffer.wrap(inputs, 0, count * preprocessor.outputLength()),
                     new Shape(count, 3, crop, crop));
             NDArray features = backbone.forward(new ParameterStore(batch, false), new NDList(images), false)
                     .singletonOrThrow();
-            values = features.matMul(weightTransposed).add(bias).toFloatArray();
+            return head(features, count);
         }
+    }
+
+    /**
+     * A DJL predictor over this network for one thread: its input is {@code count} images already preprocessed
+     * (NCHW, exactly {@code count * preprocessor().outputLength()} floats), its output the head's outputs
+     * [count][classes]. Close it before this model.
+     */
+    public Predictor<float[], float[][]> newPredictor() {
+        return model.newPredictor(new HeadTranslator());
+    }
+
+    private float[][] head(NDArray features, int count) {
+        int classes = labels.size();
+        float[] values = features.matMul(weightTransposed).add(bias).toFloatArray();
         float[][] logits = new float[count][];
         for (int i = 0; i < count; i++) {
             logits[i] = Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
         }
         return logits;
+    }
+
+    /** Preprocessed floats in, the backbone's forward by DJL, the head applied to its features. */
+    private final class HeadTranslator implements Translator<float[], float[][]> {
+
+        @Override
+        public NDList processInput(TranslatorContext context, float[] inputs) {
+            int crop = preprocessor.preprocessing().crop();
+            int count = inputs.length / preprocessor.outputLength();
+            context.setAttachment("count", count);
+            return new NDList(context.getNDManager().create(FloatBuffer.wrap(inputs),
+                    new Shape(count, 3, crop, crop)));
+        }
+
+        @Override
+        public float[][] processOutput(TranslatorContext context, NDList features) {
+            return head(features.singletonOrThrow(), (Integer) context.getAttachment("count"));
+        }
+
+        @Override
+        public Batchifier getBatchifier() {
+            // The input is a whole batch already.
+            return null;
+        }
     }
 
     // The first maximum, as torch.argmax.
