@@ -1,6 +1,7 @@
 package io.stagetune.localstack.cli;
 
 import io.stagetune.localstack.StackSecrets;
+import io.stagetune.localstack.cli.client.RegistryClient;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,8 @@
 package io.stagetune.localstack.cli;
 
 import io.stagetune.common.registry.MoveResult;
-import io.stagetune.localstack.cli.RegistryClient.RegistryError;
+import io.stagetune.localstack.cli.client.RegistryClient.RegistryError;
+import io.stagetune.localstack.cli.client.RegistryClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

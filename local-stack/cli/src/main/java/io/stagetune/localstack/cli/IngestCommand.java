@@ -1,5 +1,6 @@
 package io.stagetune.localstack.cli;
 
+import io.stagetune.localstack.cli.client.FolderUpload;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

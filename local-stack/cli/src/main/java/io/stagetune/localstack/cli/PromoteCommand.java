@@ -2,6 +2,7 @@ package io.stagetune.localstack.cli;
 
 import io.stagetune.common.registry.MoveAliasRequest;
 import io.stagetune.common.registry.MoveResult;
+import io.stagetune.localstack.cli.client.RegistryClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,5 +1,6 @@
 package io.stagetune.localstack.cli;
 
+import io.stagetune.localstack.cli.client.RegistryClient;
 import picocli.CommandLine.Option;
 
 /** Where the model registry answers, shared by the commands that talk to it. */

@@ -1,6 +1,7 @@
 package io.stagetune.localstack.cli;
 
 import io.stagetune.common.registry.MoveResult;
+import io.stagetune.localstack.cli.client.RegistryClient;
 import picocli.CommandLine.Command;
 
 import java.util.Map;

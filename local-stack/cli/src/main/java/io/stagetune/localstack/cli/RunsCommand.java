@@ -3,6 +3,7 @@ package io.stagetune.localstack.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.stagetune.common.events.Stage;
 import io.stagetune.common.registry.RunView;
+import io.stagetune.localstack.cli.client.RegistryClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,6 @@
 package io.stagetune.localstack.cli;
 
+import io.stagetune.localstack.cli.client.RunFollower;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -9,6 +9,7 @@ import io.stagetune.common.registry.PromotionView;
 import io.stagetune.common.registry.RegisterVersionRequest;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.localstack.LocalStack;
+import io.stagetune.localstack.cli.client.RegistryClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

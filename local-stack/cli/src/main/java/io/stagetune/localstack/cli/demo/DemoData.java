@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.demo;
 
 import io.stagetune.common.data.FashionMnist;
 
@@ -22,19 +22,19 @@ import java.util.stream.Stream;
  * Images are taken in file order, so the same sizes always give the same images. Training and validation images
  * come from the official training file, test images from the official test file.
  */
-final class DemoData {
+public final class DemoData {
 
-    static final List<String> SOURCE_CLASSES = FashionMnist.CLASS_NAMES.subList(0, 5);
-    static final List<String> TARGET_CLASSES = FashionMnist.CLASS_NAMES.subList(5, 10);
+    public static final List<String> SOURCE_CLASSES = FashionMnist.CLASS_NAMES.subList(0, 5);
+    public static final List<String> TARGET_CLASSES = FashionMnist.CLASS_NAMES.subList(5, 10);
 
     /** Images per class for each part; the sample holds 60 training and 20 test images per class. */
-    record Sizes(int source, int firstBatch, int secondBatch, int validation, int test) {
+    public record Sizes(int source, int firstBatch, int secondBatch, int validation, int test) {
 
-        static final Sizes FULL = new Sizes(3000, 1000, 2000, 200, 1000);
-        static final Sizes SAMPLE = new Sizes(45, 30, 20, 10, 20);
+        public static final Sizes FULL = new Sizes(3000, 1000, 2000, 200, 1000);
+        public static final Sizes SAMPLE = new Sizes(45, 30, 20, 10, 20);
 
         /** Why these sizes cannot make a demo, or null when they can. */
-        String invalid() {
+        public String invalid() {
             if (source < 1 || firstBatch < 1 || validation < 1 || test < 1 || secondBatch < 0) {
                 return "sizes per class must be at least 1 (--second-batch at least 0), got --source-per-class "
                         + source + " --per-class " + firstBatch + " --second-batch " + secondBatch
@@ -43,13 +43,13 @@ final class DemoData {
             return null;
         }
 
-        int fromTrainingFile(boolean source) {
+        public int fromTrainingFile(boolean source) {
             return source ? this.source + validation : firstBatch + validation + secondBatch;
         }
     }
 
     /** Where the images come from, in words, and how to read them. */
-    interface Origin {
+    public interface Origin {
         String description();
 
         /** The whole dataset (else a small sample: smaller default sizes). */
@@ -60,7 +60,7 @@ final class DemoData {
     }
 
     @FunctionalInterface
-    interface ImageSink {
+    public interface ImageSink {
         /** False stops the iteration (every class has what it needs). */
         boolean accept(int classIndex, String name, byte[] png) throws IOException;
     }
@@ -69,7 +69,7 @@ final class DemoData {
     }
 
     /** The IDX files of the full Fashion-MNIST in {@code directory}. */
-    static Origin full(Path directory) {
+    public static Origin full(Path directory) {
         return new Origin() {
             @Override
             public String description() {
@@ -96,7 +96,7 @@ final class DemoData {
     }
 
     /** A sample laid out like the committed one: {@code train/<label>/*.png} and {@code test/<label>/*.png}. */
-    static Origin sample(Path directory) {
+    public static Origin sample(Path directory) {
         return new Origin() {
             @Override
             public String description() {
@@ -131,7 +131,7 @@ final class DemoData {
     }
 
     /** Writes the three folders under {@code root} (replacing what was there); returns per-folder image counts. */
-    static Map<String, Integer> write(Origin origin, Sizes sizes, Path root) throws IOException {
+    public static Map<String, Integer> write(Origin origin, Sizes sizes, Path root) throws IOException {
         if (Files.exists(root)) {
             try (Stream<Path> old = Files.walk(root)) {
                 for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {

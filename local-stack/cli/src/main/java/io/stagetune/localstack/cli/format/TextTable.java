@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.format;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.List;
  * A plain-text table for the terminal: a header row, then rows, each column as wide as its widest cell, text
  * left-aligned and numbers right-aligned, two spaces between columns, no trailing blanks.
  */
-final class TextTable {
+public final class TextTable {
 
     private static final String GAP = "  ";
 
@@ -17,21 +17,21 @@ final class TextTable {
     private final List<List<String>> rows = new ArrayList<>();
 
     /** Adds a column of text. */
-    TextTable left(String header) {
+    public TextTable left(String header) {
         headers.add(header);
         rightAligned.add(false);
         return this;
     }
 
     /** Adds a column of numbers. */
-    TextTable right(String header) {
+    public TextTable right(String header) {
         headers.add(header);
         rightAligned.add(true);
         return this;
     }
 
     /** Adds a row; null cells are shown as {@code -}. */
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         if (cells.length != headers.size()) {
             throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of "
                     + headers.size() + " columns");
@@ -45,13 +45,13 @@ final class TextTable {
     }
 
     /** Adds a line of dashes across the table, e.g. before a totals row. */
-    TextTable separator() {
+    public TextTable separator() {
         rows.add(null);
         return this;
     }
 
     /** The table's lines, each prefixed with {@code indent} and ending with a line break. */
-    String render(String indent) {
+    public String render(String indent) {
         int[] widths = new int[headers.size()];
         for (int column = 0; column < widths.length; column++) {
             widths[column] = headers.get(column).length();

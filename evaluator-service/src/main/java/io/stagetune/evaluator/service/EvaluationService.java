@@ -1,4 +1,4 @@
-package io.stagetune.evaluator.messaging;
+package io.stagetune.evaluator.service;
 
 import io.stagetune.common.checkpoint.CheckpointManifest;
 import io.stagetune.common.dataset.DatasetManifests;
@@ -16,6 +16,8 @@ import io.stagetune.common.runtime.ObjectStoreConfig;
 import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.common.storage.ObjectUri;
+import io.stagetune.evaluator.client.RegistryClient;
+import io.stagetune.evaluator.client.RegistryMetrics;
 import io.stagetune.evaluator.config.EvaluatorConfig;
 import io.stagetune.inference.CheckpointDownloader;
 import io.stagetune.evaluator.evaluation.CheckpointEvaluator;
@@ -25,12 +27,11 @@ import io.stagetune.evaluator.evaluation.EvaluationMetrics;
 import io.stagetune.evaluator.evaluation.LabelledImage;
 import io.stagetune.evaluator.evaluation.TestSplit;
 import io.stagetune.evaluator.evaluation.TestSplitImages;
+import io.stagetune.evaluator.metrics.EvaluatorMetrics;
 import io.stagetune.evaluator.promotion.BestVersion;
 import io.stagetune.evaluator.promotion.EvaluatedVersion;
 import io.stagetune.evaluator.promotion.PromotionDecision;
 import io.stagetune.evaluator.promotion.PromotionPolicy;
-import io.stagetune.evaluator.registry.RegistryClient;
-import io.stagetune.evaluator.registry.RegistryMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;

@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.demo;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.client;
 
 import io.stagetune.common.Topics;
 import io.stagetune.common.events.CheckpointPublished;
@@ -27,7 +27,7 @@ import java.util.Optional;
  * the evaluation that carries the run's promotion decision. Reads the topics directly (no consumer group), so
  * following never disturbs the services and can start at any time.
  */
-final class RunFollower {
+public final class RunFollower {
 
     private static final List<String> TOPICS = List.of(Topics.TRAINING_COMMANDS, Topics.TRAINING_PROGRESS,
             Topics.TRAINING_CHECKPOINTS, Topics.EVALUATION_RESULTS);
@@ -35,23 +35,23 @@ final class RunFollower {
     private final String bootstrapServers;
     private final String indent;
 
-    RunFollower(String bootstrapServers) {
+    public RunFollower(String bootstrapServers) {
         this(bootstrapServers, "");
     }
 
     /** @param indent put before every line printed */
-    RunFollower(String bootstrapServers, String indent) {
+    public RunFollower(String bootstrapServers, String indent) {
         this.bootstrapServers = bootstrapServers;
         this.indent = indent;
     }
 
     /** Prints the run's events as they come; the evaluation with the promotion decision, or empty on timeout. */
-    Optional<EvaluationCompleted> follow(String runId, Duration timeout, PrintWriter out) {
+    public Optional<EvaluationCompleted> follow(String runId, Duration timeout, PrintWriter out) {
         return follow(runId, timeout, out, true);
     }
 
     /** As {@link #follow(String, Duration, PrintWriter)}; {@code printDecision} false leaves the decision out. */
-    Optional<EvaluationCompleted> follow(String runId, Duration timeout, PrintWriter out, boolean printDecision) {
+    public Optional<EvaluationCompleted> follow(String runId, Duration timeout, PrintWriter out, boolean printDecision) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),

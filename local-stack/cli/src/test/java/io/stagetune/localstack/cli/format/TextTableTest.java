@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.format;
 
 import org.junit.jupiter.api.Test;
 

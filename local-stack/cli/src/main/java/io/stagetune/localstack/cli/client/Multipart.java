@@ -1,21 +1,21 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.client;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** A multipart/form-data body built in memory (batches are bounded, so this stays small). */
-final class Multipart {
+public final class Multipart {
 
     private final String boundary = "stagetune-" + UUID.randomUUID();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-    Multipart file(String field, String fileName, String contentType, byte[] content) {
+    public Multipart file(String field, String fileName, String contentType, byte[] content) {
         return part("Content-Disposition: form-data; name=\"" + field + "\"; filename=\"" + fileName.replace("\"", "")
                 + "\"\r\nContent-Type: " + contentType, content);
     }
 
-    Multipart field(String field, String value) {
+    public Multipart field(String field, String value) {
         return part("Content-Disposition: form-data; name=\"" + field + "\"", value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -26,11 +26,11 @@ final class Multipart {
         return this;
     }
 
-    String contentType() {
+    public String contentType() {
         return "multipart/form-data; boundary=" + boundary;
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         copy.writeBytes(body.toByteArray());
         copy.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));

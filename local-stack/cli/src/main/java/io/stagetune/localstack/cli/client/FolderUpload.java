@@ -1,7 +1,8 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.common.events.EventJson;
+import io.stagetune.localstack.cli.format.ProgressBar;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,18 +24,18 @@ import java.util.stream.Stream;
  * ingest API in staged batches with a progress bar, names every rejected file with its reason, then seals the
  * batches into ONE dataset version.
  */
-final class FolderUpload {
+public final class FolderUpload {
 
     private static final Set<String> SPLITS = Set.of("train", "val", "test");
 
     /** What an upload did; {@code version} is 0 when nothing new was accepted (no version was created). */
-    record Result(int files, int accepted, int duplicates, int rejected, int version, int imageCount,
+    public record Result(int files, int accepted, int duplicates, int rejected, int version, int imageCount,
                   List<String> labels) {
     }
 
     /** The ingest API answered with an error that is not about single files. */
-    static final class RefusedException extends RuntimeException {
-        RefusedException(String message) {
+    public static final class RefusedException extends RuntimeException {
+        public RefusedException(String message) {
             super(message);
         }
     }
@@ -43,12 +44,12 @@ final class FolderUpload {
     private final String url;
     private final String token;
 
-    FolderUpload(String url, String token) {
+    public FolderUpload(String url, String token) {
         this.url = url;
         this.token = token;
     }
 
-    Result upload(String dataset, Path folder, int batch, String progressLabel, PrintWriter out, PrintWriter err)
+    public Result upload(String dataset, Path folder, int batch, String progressLabel, PrintWriter out, PrintWriter err)
             throws IOException, InterruptedException {
         List<Path> files = images(folder);
         ProgressBar progress = new ProgressBar(out, progressLabel, files.size());
@@ -88,7 +89,7 @@ final class FolderUpload {
     }
 
     /** Sends an archive as it is (committed at once); returns the service's answer. */
-    JsonNode uploadArchive(String dataset, Path archive, PrintWriter err) throws IOException, InterruptedException {
+    public JsonNode uploadArchive(String dataset, Path archive, PrintWriter err) throws IOException, InterruptedException {
         JsonNode result = post(dataset, new Multipart().file("archive", archive.getFileName().toString(),
                 "application/octet-stream", Files.readAllBytes(archive)), true);
         reportRejected(result, err, false);
@@ -119,7 +120,7 @@ final class FolderUpload {
     }
 
     /** Image files two levels (label/x) or three levels (split/label/x) below the folder. */
-    static List<Path> images(Path folder) {
+    public static List<Path> images(Path folder) {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(folder)) {
             walk.filter(Files::isRegularFile).sorted().forEach(file -> {

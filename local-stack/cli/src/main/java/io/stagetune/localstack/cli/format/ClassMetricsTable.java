@@ -1,14 +1,14 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.format;
 
 import io.stagetune.common.registry.Metrics;
 
 /** Per-class metrics as a table, then the macro averages and the overall accuracy. */
-final class ClassMetricsTable {
+public final class ClassMetricsTable {
 
     private ClassMetricsTable() {
     }
 
-    static String render(Metrics metrics, String indent) {
+    public static String render(Metrics metrics, String indent) {
         TextTable table = new TextTable().left("label").right("accuracy").right("precision").right("F1")
                 .right("images");
         long images = 0;

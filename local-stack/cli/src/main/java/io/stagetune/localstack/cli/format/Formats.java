@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.format;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** How the reports write numbers and times: the same everywhere, independent of the machine's locale. */
-final class Formats {
+public final class Formats {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -15,12 +15,12 @@ final class Formats {
     }
 
     /** A metric between 0 and 1 with three decimals; {@code -} when unknown. */
-    static String fraction(Double value) {
+    public static String fraction(Double value) {
         return value == null ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     /** A moment in UTC to the second; {@code -} when unknown. */
-    static String time(Instant instant) {
+    public static String time(Instant instant) {
         return instant == null ? "-" : TIME.format(instant);
     }
 }

@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.format;
 
 import io.stagetune.common.registry.AliasMoveView;
 import io.stagetune.common.registry.Metrics;
@@ -13,7 +13,7 @@ import java.util.Objects;
  * The text of {@code pipeline report}: one version's evaluation (per class, macro averages, confusion matrix), its
  * lineage, the model's latest promotion decision, and the history of an alias.
  */
-final class VersionReport {
+public final class VersionReport {
 
     private static final String INDENT = "  ";
 
@@ -25,7 +25,7 @@ final class VersionReport {
      * @param latestDecision    the model's newest promotion decision; null when none was recorded
      * @param history           the moves of {@code historyAlias}, oldest first
      */
-    static String render(VersionView version, Long productionVersion, PromotionView latestDecision,
+    public static String render(VersionView version, Long productionVersion, PromotionView latestDecision,
                          String historyAlias, List<AliasMoveView> history) {
         Metrics metrics = version.metrics() == null
                 ? new Metrics(null, null, null, null, null, null, null) : version.metrics();

@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.format;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Locale;
  * when one is longer than {@link #MAX_HEADER} characters every label is numbered, the rows carry number and name
  * (the legend), and the columns only the number, so the matrix stays narrow whatever the label names.
  */
-final class ConfusionMatrixFormat {
+public final class ConfusionMatrixFormat {
 
     static final int MAX_HEADER = 8;
     private static final String CORNER = "true \\ predicted";
@@ -16,7 +16,7 @@ final class ConfusionMatrixFormat {
     private ConfusionMatrixFormat() {
     }
 
-    static String render(List<String> labels, List<List<Long>> matrix, String indent) {
+    public static String render(List<String> labels, List<List<Long>> matrix, String indent) {
         if (matrix.isEmpty()) {
             return indent + "(no confusion matrix recorded)\n";
         }

@@ -1,4 +1,4 @@
-package io.stagetune.evaluator.messaging;
+package io.stagetune.evaluator.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

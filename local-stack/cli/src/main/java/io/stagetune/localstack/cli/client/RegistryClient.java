@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
@@ -21,7 +21,7 @@ import java.time.Duration;
  * The model registry's REST API as the CLI uses it: JSON in and out with the shared records of
  * {@code io.stagetune.common.registry}, and every failure as a {@link RegistryError} whose message a user can act on.
  */
-final class RegistryClient {
+public final class RegistryClient {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -31,7 +31,7 @@ final class RegistryClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
     /** @param token bearer token for changes; null for a client that only reads */
-    RegistryClient(String url, String token) {
+    public RegistryClient(String url, String token) {
         if (url == null || !url.matches("https?://[^/\\s]+(/\\S*)?")) {
             throw new RegistryError(0, "--url '" + url + "' is not a registry URL such as http://localhost:8084");
         }
@@ -40,7 +40,7 @@ final class RegistryClient {
     }
 
     /** A path below the registry's root from segments, each URL-encoded: {@code path("models", m, "versions")}. */
-    static String path(Object... segments) {
+    public static String path(Object... segments) {
         StringBuilder path = new StringBuilder();
         for (Object segment : segments) {
             path.append('/').append(URLEncoder.encode(String.valueOf(segment), StandardCharsets.UTF_8)
@@ -49,20 +49,20 @@ final class RegistryClient {
         return path.toString();
     }
 
-    <T> T get(String path, TypeReference<T> type) {
+    public <T> T get(String path, TypeReference<T> type) {
         return call(HttpRequest.newBuilder(uri(path)).GET(), EventJson.mapper().constructType(type));
     }
 
-    <T> T get(String path, Class<T> type) {
+    public <T> T get(String path, Class<T> type) {
         return call(HttpRequest.newBuilder(uri(path)).GET(), EventJson.mapper().constructType(type));
     }
 
-    <T> T post(String path, Object body, Class<T> type) {
+    public <T> T post(String path, Object body, Class<T> type) {
         return call(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(EventJson.write(body))),
                 EventJson.mapper().constructType(type));
     }
 
-    <T> T put(String path, Object body, Class<T> type) {
+    public <T> T put(String path, Object body, Class<T> type) {
         return call(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(EventJson.write(body))),
                 EventJson.mapper().constructType(type));
     }
@@ -144,16 +144,16 @@ final class RegistryClient {
     }
 
     /** A failed call: {@code status} is the HTTP status, 0 when the registry was not reached. */
-    static final class RegistryError extends RuntimeException {
+    public static final class RegistryError extends RuntimeException {
 
         private final int status;
 
-        RegistryError(int status, String message) {
+        public RegistryError(int status, String message) {
             super(message);
             this.status = status;
         }
 
-        int status() {
+        public int status() {
             return status;
         }
     }

@@ -1,4 +1,4 @@
-package io.stagetune.localstack.cli;
+package io.stagetune.localstack.cli.format;
 
 import io.stagetune.common.events.Stage;
 import io.stagetune.common.registry.AliasMoveView;

@@ -1,4 +1,4 @@
-package io.stagetune.evaluator.registry;
+package io.stagetune.evaluator.client;
 
 import io.stagetune.common.registry.PromotionRequest;
 import io.stagetune.common.registry.PromotionView;
