@@ -13,6 +13,8 @@ public final class Topics {
     public static final String TRAINING_CHECKPOINTS = "training-checkpoints";
     public static final String EVALUATION_RESULTS = "evaluation-results";
     public static final String MODEL_EVENTS = "model-events";
+    /** Every answer of the serving-service, keyed by model: the input of the feedback loop. */
+    public static final String PREDICTIONS = "predictions";
 
     /** Topics that some service consumes, and so have a dead-letter topic. */
     public static final List<String> CONSUMED = List.of(DATASET_EVENTS, TRAINING_COMMANDS, TRAINING_CHECKPOINTS,
@@ -37,6 +39,7 @@ public final class Topics {
         topics.put(TRAINING_CHECKPOINTS, 3);
         topics.put(EVALUATION_RESULTS, 3);
         topics.put(MODEL_EVENTS, 3);
+        topics.put(PREDICTIONS, 3);
         for (String consumed : CONSUMED) {
             topics.put(deadLetter(consumed), 1);
         }

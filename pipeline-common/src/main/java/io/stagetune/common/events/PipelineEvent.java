@@ -21,11 +21,12 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = CheckpointPublished.class, name = "CheckpointPublished"),
         @JsonSubTypes.Type(value = EvaluationCompleted.class, name = "EvaluationCompleted"),
         @JsonSubTypes.Type(value = ModelPromoted.class, name = "ModelPromoted"),
-        @JsonSubTypes.Type(value = AliasMoved.class, name = "AliasMoved")
+        @JsonSubTypes.Type(value = AliasMoved.class, name = "AliasMoved"),
+        @JsonSubTypes.Type(value = PredictionMade.class, name = "PredictionMade")
 })
 public sealed interface PipelineEvent
         permits ImagesIngested, DatasetVersionCreated, StageCommand, EpochCompleted, CheckpointPublished,
-        EvaluationCompleted, ModelPromoted, AliasMoved {
+        EvaluationCompleted, ModelPromoted, AliasMoved, PredictionMade {
 
     int SCHEMA_VERSION = 1;
 

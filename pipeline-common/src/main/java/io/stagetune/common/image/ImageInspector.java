@@ -22,12 +22,17 @@ public class ImageInspector {
 
     public Image inspect(byte[] bytes) throws RejectedFileException {
         ImageFormat format = ImageFormat.sniff(bytes);
-        if (format == null) {
+        BufferedImage image = decode(bytes);
+        return new Image(format, image.getWidth(), image.getHeight());
+    }
+
+    /** The decoded image (as {@link Images#decode}), or the same rejection as {@link #inspect}. */
+    public BufferedImage decode(byte[] bytes) throws RejectedFileException {
+        if (ImageFormat.sniff(bytes) == null) {
             throw new RejectedFileException("not-image", "not a PNG or JPEG image");
         }
         try {
-            BufferedImage image = Images.decode(bytes, maxPixels);
-            return new Image(format, image.getWidth(), image.getHeight());
+            return Images.decode(bytes, maxPixels);
         } catch (ImageDecodingException e) {
             String code = switch (e.reason()) {
                 case NOT_IMAGE -> "not-image";

@@ -1,0 +1,51 @@
+package io.stagetune.common.events;
+
+import io.stagetune.common.Topics;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The serving-service answered one prediction request: which version of which model computed it, through which
+ * alias, and for each image its SHA-256 and top-k labels. No image bytes: an image kept for labelling is in the
+ * object store under {@code <imagesBucket>/<model>/<sha256>} when {@code imageKept} says so.
+ *
+ * @param predictionId the id the HTTP response carried
+ * @param latencyMs    the request's time in the service, from the request's arrival to its answer
+ */
+public record PredictionMade(
+        UUID eventId,
+        int schemaVersion,
+        Instant occurredAt,
+        UUID predictionId,
+        String model,
+        long version,
+        String alias,
+        List<ImagePrediction> images,
+        double latencyMs) implements PipelineEvent {
+
+    public PredictionMade {
+        images = images == null ? List.of() : List.copyOf(images);
+    }
+
+    /** One image of the request, its top-k labels with probabilities, most probable first. */
+    public record ImagePrediction(String sha256, List<LabelProbability> top, boolean imageKept) {
+        public ImagePrediction {
+            top = top == null ? List.of() : List.copyOf(top);
+        }
+    }
+
+    public record LabelProbability(String label, double probability) {
+    }
+
+    @Override
+    public String key() {
+        return model;
+    }
+
+    @Override
+    public String topic() {
+        return Topics.PREDICTIONS;
+    }
+}

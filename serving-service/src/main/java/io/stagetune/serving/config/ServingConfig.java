@@ -1,0 +1,88 @@
+package io.stagetune.serving.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The serving-service's settings ({@code serving.*} in {@code application.properties}). */
+@ConfigMapping(prefix = "serving")
+public interface ServingConfig {
+
+    /** The models this service serves, by registry name. */
+    List<String> models();
+
+    /** The registry alias whose version is served, for every model. */
+    @WithDefault("production")
+    String alias();
+
+    /** Where downloaded checkpoints live, one folder per loaded version (deleted when that version is closed). */
+    Path cacheDir();
+
+    Batch batch();
+
+    Reload reload();
+
+    Limits limits();
+
+    Images images();
+
+    /** Dynamic batching: requests that arrive together share one forward. */
+    interface Batch {
+        /** Images per forward at most. */
+        @WithDefault("32")
+        int maxSize();
+
+        /** How long the first request of a batch waits for others to join it. */
+        @WithDefault("5ms")
+        Duration maxWait();
+
+        /** Threads running forwards per loaded version, each with its own DJL predictor. */
+        @WithDefault("2")
+        int workers();
+    }
+
+    /** Following the alias: at start, on every model event, and periodically. */
+    interface Reload {
+        /** How often the alias is resolved again even without an event (a missed event is caught up then). */
+        @WithDefault("30s")
+        Duration recheckEvery();
+
+        /** First pause after a failed load; doubles up to {@link #maxRetryBackoff()}. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        @WithDefault("30s")
+        Duration maxRetryBackoff();
+
+        /** Seeded synthetic images a new version must answer sensibly before it is swapped in. */
+        @WithDefault("4")
+        int checkImages();
+    }
+
+    /** Bad input is refused before any work: the same limits and reasons as ingest. */
+    interface Limits {
+        @WithDefault("20000000")
+        long maxImageBytes();
+
+        @WithDefault("50000000")
+        long maxPixels();
+
+        @WithDefault("64")
+        int maxImages();
+
+        @WithDefault("100")
+        int maxK();
+    }
+
+    /** Optionally keep each predicted image for later labelling, at {@code <bucket>/<model>/<sha256>}. */
+    interface Images {
+        @WithDefault("false")
+        boolean keep();
+
+        @WithDefault("predictions")
+        String bucket();
+    }
+}

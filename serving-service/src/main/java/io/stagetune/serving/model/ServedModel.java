@@ -1,0 +1,117 @@
+package io.stagetune.serving.model;
+
+import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.registry.VersionView;
+import io.stagetune.inference.CheckpointModel;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+
+/**
+ * One version of a model, loaded and taking requests through its own {@link Batcher}. Reference counted: the
+ * holder ({@link ServedModels}) owns one reference until the version is swapped out, each request one while it
+ * runs; the network, its predictors and its local files are released when the last reference goes, so requests
+ * in flight during a swap finish on this version and nothing is closed under them.
+ */
+public final class ServedModel {
+
+    private static final Logger LOG = Logger.getLogger(ServedModel.class);
+
+    private final VersionView version;
+    private final String alias;
+    private final CheckpointModel network;
+    private final Batcher batcher;
+    private final Path folder;
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    public ServedModel(VersionView version, String alias, CheckpointModel network, Path folder, int workers,
+                       int maxBatchSize, Duration maxWait, IntConsumer batchSizes) {
+        this.version = version;
+        this.alias = alias;
+        this.network = network;
+        this.folder = folder;
+        this.batcher = new Batcher(version.model() + "-v" + version.version(), network, workers, maxBatchSize,
+                maxWait, batchSizes);
+    }
+
+    public String model() {
+        return version.model();
+    }
+
+    public long version() {
+        return version.version();
+    }
+
+    public String alias() {
+        return alias;
+    }
+
+    public List<String> labels() {
+        return network.labels();
+    }
+
+    public Preprocessor preprocessor() {
+        return network.preprocessor();
+    }
+
+    /** Head outputs [count][classes] of {@code count} preprocessed images, computed in a shared batch. */
+    public CompletableFuture<float[][]> forward(float[] inputs, int count) {
+        return batcher.submit(inputs, count);
+    }
+
+    /** Takes a reference for a request; false once the version is closed (the caller reads the holder again). */
+    boolean tryAcquire() {
+        while (true) {
+            int count = references.get();
+            if (count == 0) {
+                return false;
+            }
+            if (references.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one closes the version. */
+    void release() {
+        if (references.decrementAndGet() == 0) {
+            closeNow();
+        }
+    }
+
+    /** Closes a version that never took traffic (a failed warm-up or check). */
+    public void discard() {
+        release();
+    }
+
+    private void closeNow() {
+        batcher.close();
+        network.close();
+        deleteFolder(folder);
+        LOG.infof("model %s version %d closed", model(), version());
+    }
+
+    /** Deletes a version's local folder and everything in it. */
+    public static void deleteFolder(Path folder) {
+        if (folder == null || !Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.stagetune.serving.rest;
+
+import io.stagetune.serving.api.PredictionResponse;
+import io.stagetune.serving.service.PredictionService;
+import io.stagetune.serving.service.PredictionService.IncomingImage;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /models/{model}/predict}. Who may call it is configuration ({@code quarkus.http.auth.permission.
+ * predict.policy}): anyone on the local stack, a bearer token with role {@code predict} in compose and Kubernetes.
+ */
+@Path("/models/{model}/predict")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "predictions")
+public class PredictionResource {
+
+    private static final String DESCRIPTION = "Answers the version that computed it (and the alias it was reached "
+            + "through), a predictionId, and per image in request order its sha256 and top k labels with "
+            + "probabilities. Bad input is refused whole, naming the image and the reason: 400 (no image, empty "
+            + "image, bad k), 413 (too many images or bytes), 422 (not a PNG or JPEG, corrupt, too many pixels); "
+            + "404 for a model this service does not serve; 503 while no version is loaded.";
+
+    private final PredictionService predictions;
+
+    public PredictionResource(PredictionService predictions) {
+        this.predictions = predictions;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Classify images sent as multipart parts 'image' (one) and/or 'images' (several)",
+            description = DESCRIPTION)
+    public PredictionResponse predictParts(@PathParam("model") String model,
+                                           @RestForm("image") List<FileUpload> image,
+                                           @RestForm("images") List<FileUpload> images,
+                                           @RestQuery @DefaultValue("5") int k) {
+        List<IncomingImage> incoming = new ArrayList<>();
+        read(image, incoming);
+        read(images, incoming);
+        return predictions.predict(model, incoming, k);
+    }
+
+    @POST
+    @Consumes({"image/png", "image/jpeg", MediaType.APPLICATION_OCTET_STREAM})
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Classify one image sent as the raw body (image/png, image/jpeg)", description = DESCRIPTION)
+    public PredictionResponse predictBody(@PathParam("model") String model, byte[] body,
+                                          @RestQuery @DefaultValue("5") int k) {
+        return predictions.predict(model, List.of(new IncomingImage(null, body == null ? new byte[0] : body)), k);
+    }
+
+    private static void read(List<FileUpload> uploads, List<IncomingImage> into) {
+        if (uploads == null) {
+            return;
+        }
+        for (FileUpload upload : uploads) {
+            try {
+                into.add(new IncomingImage(upload.fileName(), Files.readAllBytes(upload.uploadedFile())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

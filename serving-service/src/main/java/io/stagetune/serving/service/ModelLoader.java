@@ -1,0 +1,161 @@
+package io.stagetune.serving.service;
+
+import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.registry.VersionView;
+import io.stagetune.common.storage.ObjectStore;
+import io.stagetune.inference.CheckpointDownloader;
+import io.stagetune.inference.CheckpointModel;
+import io.stagetune.serving.config.ServingConfig;
+import io.stagetune.serving.model.ServedModel;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.awt.image.BufferedImage;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Makes a registry version ready to take traffic: downloads its checkpoint into a folder of its own (never one a
+ * served version reads), loads it, runs a forward at every batch size it will use (so the first requests do not pay
+ * for TorchScript's optimisation passes), and checks it on a few seeded images. Anything that fails closes what was
+ * loaded and throws; the caller keeps serving the old version.
+ */
+@ApplicationScoped
+public class ModelLoader {
+
+    private final ObjectStore store;
+    private final ServingConfig config;
+    private final ServingMetrics metrics;
+
+    public ModelLoader(ObjectStore store, ServingConfig config, ServingMetrics metrics) {
+        this.store = store;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    public ServedModel load(VersionView version) throws Exception {
+        if (version.checkpoint() == null) {
+            throw new IllegalStateException("version " + version.version() + " of " + version.model()
+                    + " has no checkpoint");
+        }
+        Path folder = config.cacheDir().resolve(version.model())
+                .resolve("v" + version.version() + "-" + UUID.randomUUID());
+        Files.createDirectories(folder);
+        CheckpointModel network;
+        try {
+            new CheckpointDownloader(store).download(version.checkpoint(), folder);
+            network = CheckpointModel.load(folder);
+        } catch (Exception | Error e) {
+            deleteQuietly(folder);
+            throw e;
+        }
+        ServedModel served = new ServedModel(version, config.alias(), network, folder, config.batch().workers(),
+                config.batch().maxSize(), config.batch().maxWait(), metrics.batchSizes(version.model()));
+        try {
+            if (version.labels() != null && !version.labels().equals(network.labels())) {
+                throw new IllegalStateException("checkpoint labels " + network.labels()
+                        + " differ from the registry's " + version.labels());
+            }
+            warmUp(served);
+            check(served);
+            return served;
+        } catch (Exception | Error e) {
+            served.discard();
+            throw e;
+        }
+    }
+
+    private void warmUp(ServedModel served) throws Exception {
+        int floats = served.preprocessor().outputLength();
+        for (int size : batchSizes(config.batch().maxSize())) {
+            for (int run = 0; run < 2; run++) {
+                await(served.forward(new float[size * floats], size));
+            }
+        }
+    }
+
+    /** Powers of two up to the maximum, and the maximum. */
+    static List<Integer> batchSizes(int max) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int size = 1; size < max; size *= 2) {
+            sizes.add(size);
+        }
+        sizes.add(max);
+        return sizes;
+    }
+
+    /** Seeded images of several sizes must give finite outputs, one per label, the same alone as in a batch. */
+    private void check(ServedModel served) throws Exception {
+        int count = config.reload().checkImages();
+        if (count < 1) {
+            return;
+        }
+        Preprocessor preprocessor = served.preprocessor();
+        int floats = preprocessor.outputLength();
+        Random random = new Random(17);
+        float[] inputs = new float[count * floats];
+        for (int i = 0; i < count; i++) {
+            preprocessor.evalTransform(noise(random, 40 + random.nextInt(300), 40 + random.nextInt(300)), inputs,
+                    i * floats);
+        }
+        float[][] batch = await(served.forward(inputs, count));
+        float[][] single = await(served.forward(Arrays.copyOf(inputs, floats), 1));
+        for (float[] row : batch) {
+            if (row.length != served.labels().size()) {
+                throw new IllegalStateException("the head gives " + row.length + " outputs for "
+                        + served.labels().size() + " labels");
+            }
+            for (float value : row) {
+                if (!Float.isFinite(value)) {
+                    throw new IllegalStateException("check images give non-finite outputs");
+                }
+            }
+        }
+        if (argMax(single[0]) != argMax(batch[0])) {
+            throw new IllegalStateException("a check image is classified differently alone and in a batch");
+        }
+    }
+
+    private static BufferedImage noise(Random random, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        return image;
+    }
+
+    private static int argMax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static float[][] await(CompletableFuture<float[][]> result) throws Exception {
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try {
+            ServedModel.deleteFolder(folder);
+        } catch (UncheckedIOException ignored) {
+            // A leftover folder of a failed load is harmless: every load uses a new one.
+        }
+    }
+}

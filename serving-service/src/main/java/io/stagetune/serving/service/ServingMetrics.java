@@ -1,0 +1,74 @@
+package io.stagetune.serving.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+
+/**
+ * The serving-service's meters. Tags stay bounded: model, version, outcome, predicted label; never image or
+ * request ids.
+ */
+@ApplicationScoped
+public class ServingMetrics {
+
+    /** The version tag of a request that no version answered (refused input, nothing loaded). */
+    public static final String NO_VERSION = "none";
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
+
+    public ServingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One prediction request: its latency, by model, version and outcome (ok, or the refusal's reason). */
+    public void request(String model, String version, String outcome, Duration latency) {
+        Timer.builder("serving.requests").description("Prediction requests by model, version and outcome")
+                .tags("model", model, "version", version, "outcome", outcome)
+                .publishPercentileHistogram().register(registry).record(latency);
+    }
+
+    /** Records the images of each forward that a model's batcher ran. */
+    public IntConsumer batchSizes(String model) {
+        DistributionSummary sizes = DistributionSummary.builder("serving.batch.size")
+                .description("Images per forward, as dynamic batching gathered them").tags("model", model)
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
+        return sizes::record;
+    }
+
+    public void predicted(String model, String label) {
+        Counter.builder("serving.predictions").description("Images answered, by top-1 predicted label")
+                .tags("model", model, "label", label).register(registry).increment();
+    }
+
+    /** A reload attempt: loaded, or failed (download, load, warm-up or check). */
+    public void reload(String model, String outcome, Duration duration) {
+        Timer.builder("serving.reloads").description("Reloads of a served model by outcome, and their duration")
+                .tags("model", model, "outcome", outcome).register(registry).record(duration);
+    }
+
+    public void servedVersion(String model, long version) {
+        servedVersions.computeIfAbsent(model, name -> {
+            AtomicLong value = new AtomicLong(-1);
+            Gauge.builder("serving.model.version", value, AtomicLong::get)
+                    .description("The version each model serves now (-1: none loaded)").tags("model", name)
+                    .register(registry);
+            return value;
+        }).set(version);
+    }
+
+    public void predictionNotLogged(String model) {
+        Counter.builder("serving.prediction.log.failures")
+                .description("Predictions answered but not acknowledged by the broker on the predictions topic")
+                .tags("model", model).register(registry).increment();
+    }
+}
