@@ -33,10 +33,13 @@ public final class ServedModel {
     private final Batcher batcher;
     private final Path folder;
     private final AtomicInteger references = new AtomicInteger(1);
+    private final Runnable onClose;
 
+    /** @param onClose runs once the version is closed (the count of open versions, a metric) */
     public ServedModel(VersionView version, String alias, CheckpointModel network, Path folder, int workers,
-                       int maxBatchSize, Duration maxWait, IntConsumer batchSizes) {
+                       int maxBatchSize, Duration maxWait, IntConsumer batchSizes, Runnable onClose) {
         this.version = version;
+        this.onClose = onClose;
         this.alias = alias;
         this.network = network;
         this.folder = folder;
@@ -98,6 +101,7 @@ public final class ServedModel {
         batcher.close();
         network.close();
         deleteFolder(folder);
+        onClose.run();
         LOG.infof("model %s version %d closed", model(), version());
     }
 

@@ -56,8 +56,10 @@ public class ModelLoader {
             deleteQuietly(folder);
             throw e;
         }
+        metrics.versionOpened();
         ServedModel served = new ServedModel(version, config.alias(), network, folder, config.batch().workers(),
-                config.batch().maxSize(), config.batch().maxWait(), metrics.batchSizes(version.model()));
+                config.batch().maxSize(), config.batch().maxWait(), metrics.batchSizes(version.model()),
+                metrics::versionClosed);
         try {
             if (version.labels() != null && !version.labels().equals(network.labels())) {
                 throw new IllegalStateException("checkpoint labels " + network.labels()

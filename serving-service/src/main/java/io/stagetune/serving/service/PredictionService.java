@@ -51,6 +51,7 @@ public class PredictionService {
     private final ServingConfig config;
     private final ObjectStore store;
     private final ImageInspector inspector;
+    private volatile boolean imagesBucketReady;
 
     public PredictionService(ServedModels served, PredictionLog log, ServingMetrics metrics, ServingConfig config,
                              ObjectStore store) {
@@ -185,6 +186,10 @@ public class PredictionService {
             return false;
         }
         try {
+            if (!imagesBucketReady) {
+                store.ensureBucket(config.images().bucket());
+                imagesBucketReady = true;
+            }
             store.putIfAbsent(config.images().bucket(), model + "/" + sha256, bytes,
                     ImageFormat.sniff(bytes).contentType());
             return true;

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
@@ -25,9 +26,21 @@ public class ServingMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
+    private final AtomicInteger openVersions = new AtomicInteger();
 
     public ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("serving.versions.open", openVersions, AtomicInteger::get)
+                .description("Versions loaded and not yet closed: the served ones, plus old ones still draining")
+                .register(registry);
+    }
+
+    public void versionOpened() {
+        openVersions.incrementAndGet();
+    }
+
+    public void versionClosed() {
+        openVersions.decrementAndGet();
     }
 
     /** One prediction request: its latency, by model, version and outcome (ok, or the refusal's reason). */

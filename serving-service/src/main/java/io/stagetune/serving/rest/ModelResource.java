@@ -1,10 +1,13 @@
 package io.stagetune.serving.rest;
 
 import io.stagetune.serving.api.PredictionResponse;
+import io.stagetune.serving.config.ServingConfig;
+import io.stagetune.serving.model.ServedModels;
 import io.stagetune.serving.service.PredictionService;
 import io.stagetune.serving.service.PredictionService.IncomingImage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,13 +27,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code POST /models/{model}/predict}. Who may call it is configuration ({@code quarkus.http.auth.permission.
+ * The served models, and {@code POST /models/{model}/predict}. Who may call it is configuration ({@code quarkus.http.auth.permission.
  * predict.policy}): anyone on the local stack, a bearer token with role {@code predict} in compose and Kubernetes.
  */
-@Path("/models/{model}/predict")
+@Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "predictions")
-public class PredictionResource {
+@Tag(name = "models")
+public class ModelResource {
+
+    /** A served model: the alias followed, the version loaded now (null while none is) and its labels. */
+    public record ServedView(String model, String alias, Long version, List<String> labels) {
+    }
 
     private static final String DESCRIPTION = "Answers the version that computed it (and the alias it was reached "
             + "through), a predictionId, and per image in request order its sha256 and top k labels with "
@@ -39,12 +46,25 @@ public class PredictionResource {
             + "404 for a model this service does not serve; 503 while no version is loaded.";
 
     private final PredictionService predictions;
+    private final ServedModels served;
+    private final ServingConfig config;
 
-    public PredictionResource(PredictionService predictions) {
+    public ModelResource(PredictionService predictions, ServedModels served, ServingConfig config) {
         this.predictions = predictions;
+        this.served = served;
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "The models served, with the version each serves now")
+    public List<ServedView> models() {
+        return config.models().stream().map(model -> served.current(model)
+                .map(current -> new ServedView(model, config.alias(), current.version(), current.labels()))
+                .orElse(new ServedView(model, config.alias(), null, List.of()))).toList();
     }
 
     @POST
+    @Path("/{model}/predict")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Classify images sent as multipart parts 'image' (one) and/or 'images' (several)",
@@ -60,6 +80,7 @@ public class PredictionResource {
     }
 
     @POST
+    @Path("/{model}/predict")
     @Consumes({"image/png", "image/jpeg", MediaType.APPLICATION_OCTET_STREAM})
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "Classify one image sent as the raw body (image/png, image/jpeg)", description = DESCRIPTION)
