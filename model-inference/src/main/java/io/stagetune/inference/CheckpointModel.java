@@ -177,8 +177,8 @@ public final class CheckpointModel implements AutoCloseable {
         }
     }
 
-    // The first maximum, as torch.argmax.
-    private static int argMax(float[] values) {
+    /** The index of the first maximum, as torch.argmax. */
+    public static int argMax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {

@@ -118,7 +118,7 @@ class ServingTest {
         float[][] direct = directForward(folder, decoded);
         for (int i = 0; i < images.size(); i++) {
             String path = "images[" + i + "]";
-            int top = argMax(direct[i]);
+            int top = CheckpointModel.argMax(direct[i]);
             assertThat(answer.getString(path + ".top[0].label")).as("image %d", i)
                     .isEqualTo(labels.get(evaluators[i])).isEqualTo(labels.get(top));
             assertThat(answer.getDouble(path + ".top[0].probability")).isCloseTo(softmax(direct[i])[top],
@@ -371,15 +371,6 @@ class ServingTest {
         return probabilities;
     }
 
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     private static byte[] png(int width, int height) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -120,7 +120,7 @@ public class ModelLoader {
                 }
             }
         }
-        if (argMax(single[0]) != argMax(batch[0])) {
+        if (CheckpointModel.argMax(single[0]) != CheckpointModel.argMax(batch[0])) {
             throw new IllegalStateException("a check image is classified differently alone and in a batch");
         }
     }
@@ -135,15 +135,6 @@ public class ModelLoader {
         return image;
     }
 
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     private static float[][] await(CompletableFuture<float[][]> result) throws Exception {
         try {
