@@ -34,7 +34,8 @@ public final class LocalStack implements AutoCloseable {
         REGISTRY("model-registry", 8084),
         INGEST("ingest-service", 8081),
         TRAINER("trainer-service", 8082),
-        EVALUATOR("evaluator-service", 8083);
+        EVALUATOR("evaluator-service", 8083),
+        SERVING("serving-service", 8085);
 
         private final String module;
         private final int defaultPort;
@@ -196,10 +197,11 @@ public final class LocalStack implements AutoCloseable {
         Map<Service, List<ServiceProcess>> processes = stack.processes;
         try {
             Map<String, String> preload = Map.of();
-            if (settings.services().contains(Service.TRAINER) || settings.services().contains(Service.EVALUATOR)) {
+            if (settings.services().contains(Service.TRAINER) || settings.services().contains(Service.EVALUATOR)
+                    || settings.services().contains(Service.SERVING)) {
                 NativeAllocator allocator = NativeAllocator.fromEnvironment();
                 preload = allocator.environment(System.getenv());
-                progress.accept("trainer and evaluator: " + allocatorNote(allocator, preload));
+                progress.accept("trainer, evaluator and serving: " + allocatorNote(allocator, preload));
             }
             for (Service service : Service.values()) {
                 if (!settings.services().contains(service)) {
@@ -216,9 +218,18 @@ public final class LocalStack implements AutoCloseable {
                     processes.computeIfAbsent(service, key -> new ArrayList<>()).add(process);
                 }
             }
-            for (ServiceProcess process : stack.processes()) {
-                process.awaitReady(Duration.ofMinutes(3));
-                progress.accept(process.name() + " ready at " + process.url());
+            for (Service service : processes.keySet()) {
+                for (ServiceProcess process : processes.get(service)) {
+                    if (service == Service.SERVING) {
+                        // Ready only once the registry has a version behind its alias; started is enough here.
+                        process.awaitLive(Duration.ofMinutes(3));
+                        progress.accept(process.name() + " started at " + process.url()
+                                + " (serves a model once its production alias is set)");
+                    } else {
+                        process.awaitReady(Duration.ofMinutes(3));
+                        progress.accept(process.name() + " ready at " + process.url());
+                    }
+                }
             }
             return stack;
         } catch (RuntimeException | InterruptedException e) {
@@ -240,7 +251,7 @@ public final class LocalStack implements AutoCloseable {
 
     private Map<String, String> environment(Service service, Path data, Map<String, String> preload) {
         Map<String, String> environment = new HashMap<>();
-        if (service == Service.TRAINER || service == Service.EVALUATOR) {
+        if (service == Service.TRAINER || service == Service.EVALUATOR || service == Service.SERVING) {
             // libtorch's CPU training and inference allocate large buffers every step (see NativeAllocator).
             environment.putAll(preload);
         }
@@ -263,6 +274,11 @@ public final class LocalStack implements AutoCloseable {
                 environment.put("INGEST_DB_PASSWORD", secrets.ingestDatabasePassword());
             }
         }
+        if (service == Service.SERVING) {
+            // Predictions are open on the local stack; the admin token is the one the role would need.
+            environment.put("SERVING_PREDICT_POLICY", "permit");
+            environment.put("SERVING_PREDICT_TOKEN", secrets.adminToken());
+        }
         if (processes.containsKey(Service.REGISTRY)) {
             environment.put("REGISTRY_URL", url(Service.REGISTRY));
         }
@@ -278,6 +294,10 @@ public final class LocalStack implements AutoCloseable {
         }
         if (service == Service.EVALUATOR) {
             properties.put("evaluator.cache-dir", data.resolve("evaluator-cache" + suffix).toString());
+        }
+        if (service == Service.SERVING) {
+            properties.put("serving.cache-dir", data.resolve("serving-cache" + suffix).toString());
+            properties.put("ai.djl.offline", "true");
         }
         properties.putAll(settings.properties().getOrDefault(service, Map.of()));
         return properties;

@@ -58,7 +58,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "SERVICE=PORT",
             description = "A service's HTTP port, e.g. ingest-service=18081 (repeatable; defaults: ingest-service "
-                    + "8081, trainer-service 8082, evaluator-service 8083, model-registry 8084).")
+                    + "8081, trainer-service 8082, evaluator-service 8083, model-registry 8084, serving-service 8085).")
     Map<String, Integer> servicePorts = new LinkedHashMap<>();
 
     @CommandLine.Spec

@@ -63,7 +63,7 @@ class UpCommandTest {
         assertThat(settings.s3Port()).isEqualTo(19000);
         assertThat(settings.ports()).isEqualTo(Map.of(LocalStack.Service.INGEST, 18081,
                 LocalStack.Service.TRAINER, 8082, LocalStack.Service.EVALUATOR, 8083,
-                LocalStack.Service.REGISTRY, 18084));
+                LocalStack.Service.REGISTRY, 18084, LocalStack.Service.SERVING, 8085));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.stagetune.common.Topics;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +75,8 @@ class KubernetesManifestsTest {
         Set<String> secretKeys = secretKeys();
         List<Deployment> deployments = ofKind(builtIn, Deployment.class);
         assertThat(deployments).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrder("ingest-service", "trainer-service", "evaluator-service", "model-registry");
+                .containsExactlyInAnyOrder("ingest-service", "trainer-service", "evaluator-service", "model-registry",
+                        "serving-service");
         for (Deployment deployment : deployments) {
             checkDeployment(deployment, configMaps, secretKeys);
         }
@@ -86,6 +88,10 @@ class KubernetesManifestsTest {
         assertThat(ofKind(builtIn, PodDisruptionBudget.class)).singleElement().satisfies(pdb ->
                 assertThat(pdb.getSpec().getSelector().getMatchLabels())
                         .containsEntry("app.kubernetes.io/name", "trainer-service"));
+        assertThat(ofKind(builtIn, HorizontalPodAutoscaler.class)).singleElement().satisfies(hpa -> {
+            assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("serving-service");
+            assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
+        });
         checkScaledObject(kustomization, custom, configMaps);
         checkTrainerUsesTheRegistry(trainer(deployments), configMaps);
         checkTrainerStopsWithinItsGracePeriod(deployments);

@@ -77,8 +77,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits until {@code /q/health/ready} answers 200, or fails naming the log to read. */
     public void awaitReady(Duration timeout) throws InterruptedException {
+        awaitHealth("/q/health/ready", timeout);
+    }
+
+    /**
+     * Waits until {@code /q/health/live} answers 200: started, for a service that is ready only later (the
+     * serving-service, once the registry has a version for it).
+     */
+    public void awaitLive(Duration timeout) throws InterruptedException {
+        awaitHealth("/q/health/live", timeout);
+    }
+
+    private void awaitHealth(String path, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + path))
                 .timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
