@@ -6,7 +6,7 @@
 #   LIVE_METRICS_DIR=dir deploy/check-live.sh    also keeps each service's /q/metrics there (the names that exist)
 # What it runs: the committed sample plus two broken images (rejections) and one refused request, one training run
 # with the tiny backbone (HEAD, LAYER4, FULL, evaluation, promotion), and a malformed training command and
-# checkpoint (failures and dead letters).
+# checkpoint (failures and dead letters), and predictions of the promoted version (one refused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
@@ -16,7 +16,7 @@ for tool in prometheus python3 curl java; do
 done
 for built in ingest-service/target/quarkus-app/quarkus-run.jar trainer-service/target/quarkus-app/quarkus-run.jar \
     evaluator-service/target/quarkus-app/quarkus-run.jar model-registry/target/quarkus-app/quarkus-run.jar \
-    local-stack/cli/target/classes/io/stagetune/localstack/cli/PipelineCommand.class local-stack/cli/target/lib; do
+    serving-service/target/quarkus-app/quarkus-run.jar local-stack/cli/target/classes/io/stagetune/localstack/cli/PipelineCommand.class local-stack/cli/target/lib; do
   [ -e "$built" ] || { echo "$built is missing: build first (./mvnw -B package -DskipTests)"; exit 2; }
 done
 
@@ -27,7 +27,7 @@ finish() {
   local status=$?
   set +e
   [ -n "$prometheus_pid" ] && kill "$prometheus_pid" 2>/dev/null && wait "$prometheus_pid" 2>/dev/null
-  # SIGTERM: the stack's shutdown hook stops the four services, then Kafka and the store.
+  # SIGTERM: the stack's shutdown hook stops the five services, then Kafka and the store.
   [ -n "$stack_pid" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null
   if [ "$status" -ne 0 ]; then
     for log in "$work"/up.log "$work"/prometheus.log "$work"/data/logs/*.log; do
@@ -41,9 +41,10 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT TERM
 
-read -r kafka_port s3_port ingest_port trainer_port evaluator_port registry_port prometheus_port < <(python3 -c '
+read -r kafka_port s3_port ingest_port trainer_port evaluator_port registry_port serving_port prometheus_port \
+  < <(python3 -c '
 import socket
-sockets = [socket.socket() for _ in range(7)]
+sockets = [socket.socket() for _ in range(8)]
 for s in sockets:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in sockets))')
@@ -56,6 +57,7 @@ echo "== local stack (data in $data)"
 ./pipeline up --data-dir "$data" --kafka-port "$kafka_port" --s3-port "$s3_port" \
   --port "ingest-service=$ingest_port" --port "trainer-service=$trainer_port" \
   --port "evaluator-service=$evaluator_port" --port "model-registry=$registry_port" \
+  --port "serving-service=$serving_port" \
   --backbone fixtures/backbones/resnet-tiny.pt \
   --trainer-property trainer.models.fashion.dataset=fashion \
   --trainer-property trainer.models.fashion.base-backbone=s3://checkpoints/_backbones/resnet-tiny.pt \
@@ -91,6 +93,8 @@ scrape_configs:
         labels: {service: evaluator-service}
       - targets: ["localhost:$registry_port"]
         labels: {service: model-registry}
+      - targets: ["localhost:$serving_port"]
+        labels: {service: serving-service}
 EOF
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
   --web.listen-address="127.0.0.1:$prometheus_port" >"$work/prometheus.log" 2>&1 &
@@ -118,6 +122,18 @@ echo "an upload without files: $refused"
 
 echo "== the run: HEAD, LAYER4, FULL, evaluation, promotion"
 ./pipeline watch fashion.fashion.v1 --kafka "$kafka" --timeout PT10M
+
+echo "== serving: the promoted version answers a few test images, and refuses one that is not an image"
+until curl -fs "http://localhost:$serving_port/q/health/ready" >/dev/null; do
+  [ $((SECONDS - started)) -lt 900 ] || { echo "FAILED: serving-service not ready after the promotion"; exit 1; }
+  sleep 1
+done
+for image in $(ls -d fixtures/fashion-mnist-sample/test/*/ | head -3); do
+  file="$image$(ls "$image" | head -1)"
+  curl -fsS -F "image=@$file" "http://localhost:$serving_port/models/fashion/predict?k=1"; echo
+done
+echo "not an image: $(curl -s -o /dev/null -w '%{http_code}' -F image=@README.md \
+  "http://localhost:$serving_port/models/fashion/predict")"
 
 echo "== malformed messages: a training command and a checkpoint (to their dead-letter topics)"
 send() { java -cp "local-stack/cli/target/classes:local-stack/cli/target/lib/*" io.stagetune.localstack.SendRecord "$kafka" "$@"; }
@@ -158,7 +174,7 @@ PY
 if [ -n "${LIVE_METRICS_DIR:-}" ]; then
   mkdir -p "$LIVE_METRICS_DIR"
   for service in ingest-service:$ingest_port trainer-service:$trainer_port evaluator-service:$evaluator_port \
-      model-registry:$registry_port; do
+      model-registry:$registry_port serving-service:$serving_port; do
     curl -fs "http://localhost:${service#*:}/q/metrics" >"$LIVE_METRICS_DIR/${service%:*}.txt"
   done
 fi
