@@ -39,8 +39,11 @@ public interface ServingConfig {
         @WithDefault("5ms")
         Duration maxWait();
 
-        /** Threads running forwards per loaded version, each with its own DJL predictor. */
-        @WithDefault("2")
+        /**
+         * Threads running forwards per loaded version, each with its own DJL predictor. One suits a CPU (libtorch
+         * already spreads a forward over every core, and a busy worker lets the next batch fill up).
+         */
+        @WithDefault("1")
         int workers();
     }
 

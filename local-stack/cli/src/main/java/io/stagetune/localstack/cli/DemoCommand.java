@@ -1,6 +1,7 @@
 package io.stagetune.localstack.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.common.data.FashionMnist;
 import io.stagetune.common.events.EvaluationCompleted;
 import io.stagetune.common.registry.Metrics;
@@ -11,6 +12,7 @@ import io.stagetune.localstack.LocalStack;
 import io.stagetune.localstack.cli.client.FolderUpload;
 import io.stagetune.localstack.cli.client.RegistryClient;
 import io.stagetune.localstack.cli.client.RunFollower;
+import io.stagetune.localstack.cli.client.ServingClient;
 import io.stagetune.localstack.cli.demo.DemoData;
 import io.stagetune.localstack.cli.format.ClassMetricsTable;
 import io.stagetune.localstack.cli.format.ConfusionMatrixFormat;
@@ -31,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * The whole pipeline in one command: starts the local stack, pretrains a base backbone on Fashion-MNIST's source
@@ -184,8 +188,9 @@ final class DemoCommand implements Callable<Integer> {
         settings = settings
                 .withProperties(LocalStack.Service.TRAINER, recipe(Map.of("{base}", baseModel, "{model}", target,
                         "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri)))
-                .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties);
-        step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator (logs in "
+                .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties)
+                .withProperties(LocalStack.Service.SERVING, Map.of("serving.models", target));
+        step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator, serving (logs in "
                 + dataDirectory.resolve("logs") + ")");
         LocalStack running = LocalStack.start(settings, line -> {
             out.println("  " + line);
@@ -206,6 +211,7 @@ final class DemoCommand implements Callable<Integer> {
             state.setProperty("demos", Integer.toString(earlier + 1));
             saveState(dataDirectory, state);
             demo.showDecision(target, first.get());
+            demo.classify(target, images.resolve("target-1/test"));
             if (sizes.secondBatch() > 0) {
                 step("A second batch of images for model '" + target + "': a new dataset version, a new run");
                 Optional<EvaluationCompleted> second = demo.ingestAndFollow(target, targetDataset,
@@ -214,6 +220,7 @@ final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
                 demo.showDecision(target, second.get());
+                demo.classify(target, images.resolve("target-1/test"));
             }
             step("Done: model '" + target + "'");
             demo.summary(target);
@@ -421,6 +428,47 @@ final class DemoCommand implements Callable<Integer> {
                             || candidate.accuracy() == null ? "" : String.format(Locale.ROOT, "%+.3f",
                             candidate.accuracy() - production.accuracy()));
             return table.render("  ");
+        }
+
+        /**
+         * Classifies one test image per class (the first three) through the serving-service, once it serves the
+         * production version: the model people would call, and the version that answers after each decision.
+         */
+        void classify(String model, Path testImages) throws Exception {
+            Optional<VersionView> production = production(model);
+            if (production.isEmpty()) {
+                return;
+            }
+            List<Path> files = new ArrayList<>();
+            try (Stream<Path> labels = Files.list(testImages)) {
+                for (Path label : labels.filter(Files::isDirectory).sorted().limit(3).toList()) {
+                    try (Stream<Path> images = Files.list(label)) {
+                        images.sorted().findFirst().ifPresent(files::add);
+                    }
+                }
+            }
+            ServingClient serving = new ServingClient(stack.url(LocalStack.Service.SERVING), null);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (true) {
+                try {
+                    JsonNode answer = serving.predict(model, files, 2);
+                    if (answer.path("version").asLong() == production.get().version()) {
+                        step("Predictions of the served production model (./pipeline predict " + model
+                                + " <images>)");
+                        PredictCommand.describe(answer).forEach(line -> out.println("  " + line));
+                        out.flush();
+                        return;
+                    }
+                } catch (ServingClient.ServingError notYet) {
+                    // 503 until the serving-service has loaded a first version
+                }
+                if (System.nanoTime() > deadline) {
+                    err.println("the serving-service did not serve version " + production.get().version()
+                            + " of " + model + " within 2 minutes; see " + logs.resolve("serving-service.log"));
+                    return;
+                }
+                Thread.sleep(500);
+            }
         }
 
         void summary(String model) {

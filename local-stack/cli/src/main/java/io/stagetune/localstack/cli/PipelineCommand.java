@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "stagetune 0.1.0",
         description = "Runs the incremental fine-tuning pipeline on this machine and talks to it.",
         subcommands = {DemoCommand.class, UpCommand.class, IngestCommand.class, RunsCommand.class, WatchCommand.class,
-                ReportCommand.class, PromoteCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, PromoteCommand.class, RollbackCommand.class, PredictCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PipelineCommand implements Runnable {
 
     @CommandLine.Spec
