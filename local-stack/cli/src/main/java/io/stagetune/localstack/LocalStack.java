@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -203,38 +204,47 @@ public final class LocalStack implements AutoCloseable {
                 preload = allocator.environment(System.getenv());
                 progress.accept("trainer, evaluator and serving: " + allocatorNote(allocator, preload));
             }
-            for (Service service : Service.values()) {
-                if (!settings.services().contains(service)) {
-                    continue;
-                }
-                for (int replica = 1; replica <= settings.replicas(service); replica++) {
-                    String name = replica == 1 ? service.module() : service.module() + "-" + replica;
-                    progress.accept("starting " + name);
-                    int port = replica == 1 ? settings.ports().get(service) : Settings.freePort();
-                    ServiceProcess process = ServiceProcess.start(name,
-                            ServiceProcess.runner(settings.repository(), service.module()), port,
-                            stack.environment(service, data, preload),
-                            systemProperties(service, replica, data, settings), data.resolve("logs"));
-                    processes.computeIfAbsent(service, key -> new ArrayList<>()).add(process);
+            // The serving-service follows the registry: it starts once the others are ready, which also spares a
+            // small machine five JVMs starting at once.
+            List<Service> first = Arrays.stream(Service.values()).filter(service -> service != Service.SERVING)
+                    .toList();
+            start(stack, settings, data, preload, first, progress);
+            for (Service service : first) {
+                for (ServiceProcess process : processes.getOrDefault(service, List.of())) {
+                    process.awaitReady(Duration.ofMinutes(3));
+                    progress.accept(process.name() + " ready at " + process.url());
                 }
             }
-            for (Service service : processes.keySet()) {
-                for (ServiceProcess process : processes.get(service)) {
-                    if (service == Service.SERVING) {
-                        // Ready only once the registry has a version behind its alias; started is enough here.
-                        process.awaitLive(Duration.ofMinutes(3));
-                        progress.accept(process.name() + " started at " + process.url()
-                                + " (serves a model once its production alias is set)");
-                    } else {
-                        process.awaitReady(Duration.ofMinutes(3));
-                        progress.accept(process.name() + " ready at " + process.url());
-                    }
-                }
+            start(stack, settings, data, preload, List.of(Service.SERVING), progress);
+            for (ServiceProcess process : processes.getOrDefault(Service.SERVING, List.of())) {
+                // Ready only once the registry has a version behind its alias; started is enough here.
+                process.awaitLive(Duration.ofMinutes(3));
+                progress.accept(process.name() + " started at " + process.url()
+                        + " (serves a model once its production alias is set)");
             }
             return stack;
         } catch (RuntimeException | InterruptedException e) {
             stack.close();
             throw e;
+        }
+    }
+
+    private static void start(LocalStack stack, Settings settings, Path data, Map<String, String> preload,
+                              List<Service> services, Consumer<String> progress) {
+        for (Service service : services) {
+            if (!settings.services().contains(service)) {
+                continue;
+            }
+            for (int replica = 1; replica <= settings.replicas(service); replica++) {
+                String name = replica == 1 ? service.module() : service.module() + "-" + replica;
+                progress.accept("starting " + name);
+                int port = replica == 1 ? settings.ports().get(service) : Settings.freePort();
+                ServiceProcess process = ServiceProcess.start(name,
+                        ServiceProcess.runner(settings.repository(), service.module()), port,
+                        stack.environment(service, data, preload),
+                        systemProperties(service, replica, data, settings), data.resolve("logs"));
+                stack.processes.computeIfAbsent(service, key -> new ArrayList<>()).add(process);
+            }
         }
     }
 
