@@ -24,7 +24,7 @@ if [[ ! -f $backbone ]]; then
 fi
 echo "load average: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
 ./mvnw -B -q -pl serving-service test -Dtest=ServingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dserving.benchmark.backbone="$(realpath "$backbone")" -Dserving.benchmark.out="$work/out" \
+  -Dstagetune.benchmark.backbone="$(realpath "$backbone")" -Dstagetune.benchmark.out="$work/out" \
   -Dai.djl.pytorch.num_threads="$threads" >"$work/java.log" 2>&1 || { tail -40 "$work/java.log"; exit 1; }
 grep -E '^(http|direct) ' "$work/java.log" >"$work/figures.txt"
 for batch in 1 8 32; do

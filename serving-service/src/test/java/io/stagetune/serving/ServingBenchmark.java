@@ -59,7 +59,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @WithTestResource(ServingTestResource.class)
 @TestProfile(ServingBenchmark.Profile.class)
-@EnabledIfSystemProperty(named = "serving.benchmark.backbone", matches = ".+")
+@EnabledIfSystemProperty(named = "stagetune.benchmark.backbone", matches = ".+")
 class ServingBenchmark {
 
     private static final int[] LEVELS = {1, 8, 32};
@@ -78,8 +78,8 @@ class ServingBenchmark {
 
     @Test
     void measure() throws Exception {
-        Path backbone = Path.of(System.getProperty("serving.benchmark.backbone"));
-        Path out = Files.createDirectories(Path.of(System.getProperty("serving.benchmark.out", "target/benchmark")));
+        Path backbone = Path.of(System.getProperty("stagetune.benchmark.backbone"));
+        Path out = Files.createDirectories(Path.of(System.getProperty("stagetune.benchmark.out", "target/benchmark")));
         Preprocessing preprocessing = Preprocessing.imagenet(256, 224);
         List<Path> files = ServingFixtures.testImages();
         List<byte[]> images = new ArrayList<>();
