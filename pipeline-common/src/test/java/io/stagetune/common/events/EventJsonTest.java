@@ -35,7 +35,11 @@ class EventJsonTest {
                         Map.of("bag", 0.95, "coat", 0.91),
                         new EvaluationCompleted.Promotion(true, 7, 5L, List.of("accuracy +0.02 >= 0.01"))),
                 new ModelPromoted(UUID.randomUUID(), 1, AT, "fashion", 7, 5L, "evaluator", "beats production"),
-                new AliasMoved(UUID.randomUUID(), 1, AT, "fashion", "production", 5L, 7L, "evaluator", "promotion"));
+                new AliasMoved(UUID.randomUUID(), 1, AT, "fashion", "production", 5L, 7L, "evaluator", "promotion"),
+                new PredictionMade(UUID.randomUUID(), 1, AT, UUID.randomUUID(), "fashion", 7, "production",
+                        List.of(new PredictionMade.ImagePrediction("ab12", List.of(
+                                new PredictionMade.LabelProbability("coat", 0.9),
+                                new PredictionMade.LabelProbability("bag", 0.1)), true)), 12.5));
     }
 
     @Test
