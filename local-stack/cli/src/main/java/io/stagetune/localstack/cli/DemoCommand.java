@@ -49,6 +49,8 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer> {
 
     private static final String RECIPE = "demo-recipe.properties";
+    /** Prefix of the recipe's lines for a subset of Fashion-MNIST (the bundled one): fewer images, more epochs. */
+    private static final String SUBSET = "subset.";
 
     @Mixin
     StackOptions stack;
@@ -146,7 +148,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " train-labels-idx1-ubyte[.gz], t10k-...) or the folders train/<class> and test/<class>");
             return 2;
         }
-        DemoData.Sizes sizes = sizes(origin.full() ? DemoData.Sizes.FULL : DemoData.Sizes.SAMPLE);
+        DemoData.Sizes sizes = sizes(origin.defaults());
         String invalid = sizes.invalid();
         if (invalid != null) {
             err.println(invalid);
@@ -175,7 +177,8 @@ final class DemoCommand implements Callable<Integer> {
         String backboneUri = "s3://checkpoints/_backbones/" + freshBackbone.getFileName();
         settings = settings
                 .withProperties(LocalStack.Service.TRAINER, recipe(Map.of("{base}", baseModel, "{model}", target,
-                        "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri)))
+                        "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri),
+                        origin.defaults() == DemoData.Sizes.FULL))
                 .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties);
         step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator (logs in "
                 + dataDirectory.resolve("logs") + ")");
@@ -223,14 +226,13 @@ final class DemoCommand implements Callable<Integer> {
     private DemoData.Origin origin(Path root) {
         if (data != null) {
             if (FashionMnist.isInstalled(data)) {
-                return DemoData.full(data);
+                return DemoData.idx(data);
             }
             return Files.isDirectory(data.resolve("train")) && Files.isDirectory(data.resolve("test"))
                     ? DemoData.sample(data) : null;
         }
         Path installed = FashionMnist.defaultDirectory();
-        return FashionMnist.isInstalled(installed) ? DemoData.full(installed)
-                : DemoData.sample(root.resolve("fixtures/fashion-mnist-sample"));
+        return DemoData.idx(FashionMnist.isInstalled(installed) ? installed : root.resolve(DemoData.BUNDLED));
     }
 
     private DemoData.Sizes sizes(DemoData.Sizes defaults) {
@@ -249,13 +251,25 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The recipe with names filled in and --trainer-property overrides applied. */
-    private Map<String, String> recipe(Map<String, String> names) throws IOException {
+    /**
+     * The recipe with names filled in, its {@value #SUBSET} lines applied unless the demo runs on the full dataset,
+     * then the --trainer-property overrides.
+     */
+    private Map<String, String> recipe(Map<String, String> names, boolean full) throws IOException {
         Properties recipe = new Properties();
         recipe.load(new StringReader(recipeText()));
         Map<String, String> properties = new LinkedHashMap<>();
+        Map<String, String> subset = new LinkedHashMap<>();
         for (String key : recipe.stringPropertyNames()) {
-            properties.put(fill(key, names), fill(recipe.getProperty(key), names));
+            String value = fill(recipe.getProperty(key), names);
+            if (key.startsWith(SUBSET)) {
+                subset.put(fill(key.substring(SUBSET.length()), names), value);
+            } else {
+                properties.put(fill(key, names), value);
+            }
+        }
+        if (!full) {
+            properties.putAll(subset);
         }
         properties.putAll(trainerProperties);
         return properties;

@@ -3,6 +3,8 @@ package io.stagetune.localstack.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,28 @@ class DemoDataTest {
                 String image = file.getParent().getFileName() + "/" + file.getFileName();
                 assertThat(seen.add(image)).as(image + " is in one part only").isTrue();
             }
+        }
+    }
+
+    @Test
+    void theBundledSubsetHoldsWhatTheDemoTakesFromIt() throws IOException {
+        DemoData.Origin bundled = DemoData.idx(repositoryRoot().resolve(DemoData.BUNDLED));
+        assertThat(bundled.defaults()).isEqualTo(DemoData.Sizes.BUNDLED);
+        assertThat(bundled.description()).contains("5000 training and 1000 test images");
+
+        DemoData.Sizes sizes = DemoData.Sizes.BUNDLED;
+        Map<String, Integer> counts = DemoData.write(bundled, sizes, root);
+
+        assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "source", 5 * (sizes.source() + sizes.validation() + sizes.test()),
+                "target-1", 5 * (sizes.firstBatch() + sizes.validation() + sizes.test()),
+                "target-2", 5 * sizes.secondBatch()));
+        assertThat(sizes.test() * DemoData.TARGET_CLASSES.size()).isGreaterThanOrEqualTo(500);
+        try (Stream<Path> bags = Files.list(root.resolve("target-1/test/bag"))) {
+            Path bag = bags.sorted().findFirst().orElseThrow();
+            BufferedImage image = ImageIO.read(bag.toFile());
+            assertThat(image.getWidth()).isEqualTo(28);
+            assertThat(image.getHeight()).isEqualTo(28);
         }
     }
 
