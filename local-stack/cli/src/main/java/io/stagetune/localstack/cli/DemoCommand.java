@@ -45,7 +45,8 @@ import java.util.concurrent.Callable;
                     + " checkpoint is evaluated per class and the best is promoted; a second batch of images then"
                     + " triggers a second run, promoted or rejected with its reasons.",
             "Uses the full Fashion-MNIST where the Debian package dataset-fashion-mnist is installed (or --data),"
-                    + " the bundled sample otherwise. About 10 minutes on 2 CPU cores with the full dataset."})
+                    + " else the bundled subset fixtures/fashion-mnist-demo (5,000 training and 1,000 test images,"
+                    + " with more epochs per stage: see --show-recipe)."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final String RECIPE = "demo-recipe.properties";
@@ -56,9 +57,10 @@ final class DemoCommand implements Callable<Integer> {
     StackOptions stack;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Fashion-MNIST: a folder with the IDX files, or one laid out like the bundled sample"
+            description = "Fashion-MNIST: a folder with the IDX files (all of them, or a subset such as"
+                    + " fixtures/fashion-mnist-demo), or one laid out like the tests' PNG sample"
                     + " (train/<class>/*.png, test/<class>/*.png). Default: $STAGETUNE_FASHION_MNIST_DIR, else"
-                    + " /usr/share/datasets/fashion-mnist if installed, else fixtures/fashion-mnist-sample.")
+                    + " /usr/share/datasets/fashion-mnist if installed, else fixtures/fashion-mnist-demo.")
     Path data;
 
     @Option(names = "--repository", defaultValue = ".",
@@ -76,24 +78,27 @@ final class DemoCommand implements Callable<Integer> {
     String baseModel;
 
     @Option(names = "--source-per-class", paramLabel = "N",
-            description = "Training images per source class for pretraining (default: 3000; sample: 45).")
+            description = "Training images per source class for pretraining (default: 3000; bundled subset: 400;"
+                    + " PNG sample: 45).")
     Integer sourcePerClass;
 
     @Option(names = "--per-class", paramLabel = "N",
-            description = "Labelled images per target class in the first batch (default: 1000; sample: 30).")
+            description = "Labelled images per target class in the first batch (default: 1000; bundled subset: 350;"
+                    + " PNG sample: 30).")
     Integer firstBatch;
 
     @Option(names = "--second-batch", paramLabel = "N",
             description = "Further images per target class in the second batch, 0 for none (default: 2000;"
-                    + " sample: 20).")
+                    + " bundled subset: 150; PNG sample: 20).")
     Integer secondBatch;
 
     @Option(names = "--val-per-class", paramLabel = "N",
-            description = "Validation images per class (default: 200; sample: 10).")
+            description = "Validation images per class (default: 200; bundled subset: 50; PNG sample: 10).")
     Integer validation;
 
     @Option(names = "--test-per-class", paramLabel = "N",
-            description = "Official test images per class (default: 1000, all of them; sample: 20).")
+            description = "Official test images per class (default: 1000, all of them; bundled subset: 100;"
+                    + " PNG sample: 20).")
     Integer test;
 
     @Option(names = "--backbone", paramLabel = "FILE", defaultValue = "fixtures/backbones/resnet-small.pt",
