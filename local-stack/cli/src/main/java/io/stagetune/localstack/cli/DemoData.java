@@ -132,7 +132,8 @@ final class DemoData {
         };
     }
 
-    private static int[] perClass(FashionMnist file) {
+    /** How many examples of each class {@code file} holds. */
+    static int[] perClass(FashionMnist file) {
         int[] counts = new int[FashionMnist.CLASS_NAMES.size()];
         for (int index = 0; index < file.size(); index++) {
             counts[file.label(index)]++;

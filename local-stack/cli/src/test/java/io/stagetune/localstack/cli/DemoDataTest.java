@@ -1,5 +1,6 @@
 package io.stagetune.localstack.cli;
 
+import io.stagetune.common.data.FashionMnist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,23 +51,23 @@ class DemoDataTest {
 
     @Test
     void theBundledSubsetHoldsWhatTheDemoTakesFromIt() throws IOException {
-        DemoData.Origin bundled = DemoData.idx(repositoryRoot().resolve(DemoData.BUNDLED));
+        Path directory = repositoryRoot().resolve(DemoData.BUNDLED);
+        DemoData.Origin bundled = DemoData.idx(directory);
         assertThat(bundled.defaults()).isEqualTo(DemoData.Sizes.BUNDLED);
         assertThat(bundled.description()).contains("5000 training and 1000 test images");
+        int[] training = DemoData.perClass(FashionMnist.load(directory, FashionMnist.Subset.TRAIN));
+        int[] test = DemoData.perClass(FashionMnist.load(directory, FashionMnist.Subset.TEST));
+        assertThat(DemoData.Sizes.BUNDLED.fitIn(training, test)).as("every part of every class filled").isTrue();
+        assertThat(DemoData.Sizes.BUNDLED.test() * DemoData.TARGET_CLASSES.size()).isGreaterThanOrEqualTo(500);
 
-        DemoData.Sizes sizes = DemoData.Sizes.BUNDLED;
-        Map<String, Integer> counts = DemoData.write(bundled, sizes, root);
+        Map<String, Integer> counts = DemoData.write(bundled, new DemoData.Sizes(3, 2, 1, 1, 2), root);
 
         assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "source", 5 * (sizes.source() + sizes.validation() + sizes.test()),
-                "target-1", 5 * (sizes.firstBatch() + sizes.validation() + sizes.test()),
-                "target-2", 5 * sizes.secondBatch()));
-        assertThat(sizes.test() * DemoData.TARGET_CLASSES.size()).isGreaterThanOrEqualTo(500);
+                "source", 5 * (3 + 1 + 2), "target-1", 5 * (2 + 1 + 2), "target-2", 5));
         try (Stream<Path> bags = Files.list(root.resolve("target-1/test/bag"))) {
-            Path bag = bags.sorted().findFirst().orElseThrow();
-            BufferedImage image = ImageIO.read(bag.toFile());
-            assertThat(image.getWidth()).isEqualTo(28);
-            assertThat(image.getHeight()).isEqualTo(28);
+            BufferedImage bag = ImageIO.read(bags.sorted().findFirst().orElseThrow().toFile());
+            assertThat(bag.getWidth()).isEqualTo(FashionMnist.IMAGE_SIZE);
+            assertThat(bag.getHeight()).isEqualTo(FashionMnist.IMAGE_SIZE);
         }
     }
 
