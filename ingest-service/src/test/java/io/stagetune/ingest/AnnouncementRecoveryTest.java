@@ -98,9 +98,10 @@ class AnnouncementRecoveryTest {
             // What a store failure right after the commit (or a crash) leaves: a version without its objects.
             store.delete(BUCKET, ObjectKeys.versionSummary(dataset, 1));
             store.delete(BUCKET, ObjectKeys.manifest(dataset, 1));
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+            int updated = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                     "update dataset_version set manifest_written = false where dataset_id = :dataset")
                     .setParameter("dataset", dataset).executeUpdate());
+            assertThat(updated).isEqualTo(1);
             // The relay's next attempt writes them before it tries to send.
             await().atMost(WAIT).until(() -> store.exists(BUCKET, ObjectKeys.versionSummary(dataset, 1)));
             List<ManifestEntry> manifest = DatasetManifests.parse(store.get(BUCKET, ObjectKeys.manifest(dataset, 1)));

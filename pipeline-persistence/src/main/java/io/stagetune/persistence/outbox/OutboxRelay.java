@@ -118,6 +118,13 @@ public class OutboxRelay {
     private boolean send(OutboxEvent event) {
         try {
             hooks.forEach(hook -> hook.prepare(event.event()));
+        } catch (RuntimeException e) {
+            // Not the broker: what the event names could not be prepared; said every time, it needs attention.
+            event.failed(e.getMessage());
+            LOG.warnf(e, "%s %s not sent: preparing it failed, will retry", event.eventType(), event.eventId());
+            return false;
+        }
+        try {
             EventSender.send(emitter, event.event(), config.sendTimeout());
         } catch (RuntimeException e) {
             event.failed(e.getMessage());

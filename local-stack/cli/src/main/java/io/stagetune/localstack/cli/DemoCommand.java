@@ -57,18 +57,23 @@ import java.util.stream.Stream;
                     + " checkpoint is evaluated per class and the best is promoted; a second batch of images then"
                     + " triggers a second run, promoted or rejected with its reasons.",
             "Uses the full Fashion-MNIST where the Debian package dataset-fashion-mnist is installed (or --data),"
-                    + " the bundled sample otherwise. About 10 minutes on 2 CPU cores with the full dataset."})
+                    + " else the bundled subset fixtures/fashion-mnist-demo (5,000 training and 1,000 test images,"
+                    + " and the recipe's lines for a subset: see --show-recipe). About 10 minutes on 2 CPU cores"
+                    + " with the full dataset."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final String RECIPE = "demo-recipe.properties";
+    /** Prefix of the recipe's lines for a subset of Fashion-MNIST (the bundled one): fewer images, more epochs. */
+    private static final String SUBSET = "subset.";
 
     @Mixin
     StackOptions stack;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Fashion-MNIST: a folder with the IDX files, or one laid out like the bundled sample"
+            description = "Fashion-MNIST: a folder with the IDX files (all of them, or a subset such as"
+                    + " fixtures/fashion-mnist-demo), or one laid out like the tests' PNG sample"
                     + " (train/<class>/*.png, test/<class>/*.png). Default: $STAGETUNE_FASHION_MNIST_DIR, else"
-                    + " /usr/share/datasets/fashion-mnist if installed, else fixtures/fashion-mnist-sample.")
+                    + " /usr/share/datasets/fashion-mnist if installed, else fixtures/fashion-mnist-demo.")
     Path data;
 
     @Option(names = "--repository", defaultValue = ".",
@@ -86,24 +91,27 @@ final class DemoCommand implements Callable<Integer> {
     String baseModel;
 
     @Option(names = "--source-per-class", paramLabel = "N",
-            description = "Training images per source class for pretraining (default: 3000; sample: 45).")
+            description = "Training images per source class for pretraining (default: 3000; bundled subset: 400;"
+                    + " PNG sample: 45).")
     Integer sourcePerClass;
 
     @Option(names = "--per-class", paramLabel = "N",
-            description = "Labelled images per target class in the first batch (default: 1000; sample: 30).")
+            description = "Labelled images per target class in the first batch (default: 1000; bundled subset: 350;"
+                    + " PNG sample: 30).")
     Integer firstBatch;
 
     @Option(names = "--second-batch", paramLabel = "N",
             description = "Further images per target class in the second batch, 0 for none (default: 2000;"
-                    + " sample: 20).")
+                    + " bundled subset: 150; PNG sample: 20).")
     Integer secondBatch;
 
     @Option(names = "--val-per-class", paramLabel = "N",
-            description = "Validation images per class (default: 200; sample: 10).")
+            description = "Validation images per class (default: 200; bundled subset: 50; PNG sample: 10).")
     Integer validation;
 
     @Option(names = "--test-per-class", paramLabel = "N",
-            description = "Official test images per class (default: 1000, all of them; sample: 20).")
+            description = "Official test images per class (default: 1000, all of them; bundled subset: 100;"
+                    + " PNG sample: 20).")
     Integer test;
 
     @Option(names = "--backbone", paramLabel = "FILE", defaultValue = "fixtures/backbones/resnet-small.pt",
@@ -158,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " train-labels-idx1-ubyte[.gz], t10k-...) or the folders train/<class> and test/<class>");
             return 2;
         }
-        DemoData.Sizes sizes = sizes(origin.full() ? DemoData.Sizes.FULL : DemoData.Sizes.SAMPLE);
+        DemoData.Sizes sizes = sizes(origin.defaults());
         String invalid = sizes.invalid();
         if (invalid != null) {
             err.println(invalid);
@@ -187,7 +195,8 @@ final class DemoCommand implements Callable<Integer> {
         String backboneUri = "s3://checkpoints/_backbones/" + freshBackbone.getFileName();
         settings = settings
                 .withProperties(LocalStack.Service.TRAINER, recipe(Map.of("{base}", baseModel, "{model}", target,
-                        "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri)))
+                        "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri),
+                        origin.defaults() == DemoData.Sizes.FULL))
                 .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties)
                 .withProperties(LocalStack.Service.SERVING, Map.of("serving.models", target));
         step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator, serving (logs in "
@@ -238,14 +247,13 @@ final class DemoCommand implements Callable<Integer> {
     private DemoData.Origin origin(Path root) {
         if (data != null) {
             if (FashionMnist.isInstalled(data)) {
-                return DemoData.full(data);
+                return DemoData.idx(data);
             }
             return Files.isDirectory(data.resolve("train")) && Files.isDirectory(data.resolve("test"))
                     ? DemoData.sample(data) : null;
         }
         Path installed = FashionMnist.defaultDirectory();
-        return FashionMnist.isInstalled(installed) ? DemoData.full(installed)
-                : DemoData.sample(root.resolve("fixtures/fashion-mnist-sample"));
+        return DemoData.idx(FashionMnist.isInstalled(installed) ? installed : root.resolve(DemoData.BUNDLED));
     }
 
     private DemoData.Sizes sizes(DemoData.Sizes defaults) {
@@ -264,13 +272,25 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The recipe with names filled in and --trainer-property overrides applied. */
-    private Map<String, String> recipe(Map<String, String> names) throws IOException {
+    /**
+     * The recipe with names filled in, its {@value #SUBSET} lines applied unless the demo runs on the full dataset,
+     * then the --trainer-property overrides.
+     */
+    private Map<String, String> recipe(Map<String, String> names, boolean full) throws IOException {
         Properties recipe = new Properties();
         recipe.load(new StringReader(recipeText()));
         Map<String, String> properties = new LinkedHashMap<>();
+        Map<String, String> subset = new LinkedHashMap<>();
         for (String key : recipe.stringPropertyNames()) {
-            properties.put(fill(key, names), fill(recipe.getProperty(key), names));
+            String value = fill(recipe.getProperty(key), names);
+            if (key.startsWith(SUBSET)) {
+                subset.put(fill(key.substring(SUBSET.length()), names), value);
+            } else {
+                properties.put(fill(key, names), value);
+            }
+        }
+        if (!full) {
+            properties.putAll(subset);
         }
         properties.putAll(trainerProperties);
         return properties;

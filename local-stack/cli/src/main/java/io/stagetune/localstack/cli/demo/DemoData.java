@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,16 @@ public final class DemoData {
     public static final List<String> SOURCE_CLASSES = FashionMnist.CLASS_NAMES.subList(0, 5);
     public static final List<String> TARGET_CLASSES = FashionMnist.CLASS_NAMES.subList(5, 10);
 
-    /** Images per class for each part; the sample holds 60 training and 20 test images per class. */
+    /** The bundled subset for the demo, written by scripts/make-fashion-mnist-demo.py. */
+    public static final String BUNDLED = "fixtures/fashion-mnist-demo";
+
+    /** Images per class for each part. */
     public record Sizes(int source, int firstBatch, int secondBatch, int validation, int test) {
 
         public static final Sizes FULL = new Sizes(3000, 1000, 2000, 200, 1000);
+        /** What the bundled subset holds: 450 training images per source class, 550 per target class, 100 test. */
+        public static final Sizes BUNDLED = new Sizes(400, 350, 150, 50, 100);
+        /** For the PNG sample of the tests (60 training and 20 test images per class). */
         public static final Sizes SAMPLE = new Sizes(45, 30, 20, 10, 20);
 
         /** Why these sizes cannot make a demo, or null when they can. */
@@ -46,14 +53,25 @@ public final class DemoData {
         public int fromTrainingFile(boolean source) {
             return source ? this.source + validation : firstBatch + validation + secondBatch;
         }
+
+        /** Whether files holding these many training and test images of each class have all that is needed. */
+        public boolean fitIn(int[] training, int[] test) {
+            for (int classIndex = 0; classIndex < training.length; classIndex++) {
+                if (training[classIndex] < fromTrainingFile(classIndex < SOURCE_CLASSES.size())
+                        || test[classIndex] < this.test) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Where the images come from, in words, and how to read them. */
     public interface Origin {
-        String description();
+        String description() throws IOException;
 
-        /** The whole dataset (else a small sample: smaller default sizes). */
-        boolean full();
+        /** The sizes the demo takes when no option sets them. */
+        Sizes defaults() throws IOException;
 
         /** Calls the sink with (class index, PNG bytes, name) for each image of the subset, in file order. */
         void forEach(FashionMnist.Subset subset, ImageSink sink) throws IOException;
@@ -68,22 +86,32 @@ public final class DemoData {
     private DemoData() {
     }
 
-    /** The IDX files of the full Fashion-MNIST in {@code directory}. */
-    public static Origin full(Path directory) {
+    /**
+     * Fashion-MNIST's IDX files in {@code directory}: the full dataset (the demo's full sizes) or a subset of it in
+     * the same format, such as the bundled one (its sizes when the files hold too few images for the full ones).
+     */
+    public static Origin idx(Path directory) {
         return new Origin() {
+            private final Map<FashionMnist.Subset, FashionMnist> files = new EnumMap<>(FashionMnist.Subset.class);
+
             @Override
-            public String description() {
-                return "the full Fashion-MNIST from " + directory;
+            public String description() throws IOException {
+                return defaults() == Sizes.FULL ? "the full Fashion-MNIST from " + directory
+                        : "the Fashion-MNIST subset in " + directory + " (" + file(FashionMnist.Subset.TRAIN).size()
+                        + " training and " + file(FashionMnist.Subset.TEST).size() + " test images; install the"
+                        + " Debian package dataset-fashion-mnist or pass --data DIR for the full dataset)";
             }
 
             @Override
-            public boolean full() {
-                return true;
+            public Sizes defaults() throws IOException {
+                int[] training = perClass(file(FashionMnist.Subset.TRAIN));
+                int[] test = perClass(file(FashionMnist.Subset.TEST));
+                return Sizes.FULL.fitIn(training, test) ? Sizes.FULL : Sizes.BUNDLED;
             }
 
             @Override
             public void forEach(FashionMnist.Subset subset, ImageSink sink) throws IOException {
-                FashionMnist file = FashionMnist.load(directory, subset);
+                FashionMnist file = file(subset);
                 for (int index = 0; index < file.size(); index++) {
                     FashionMnist.Example example = file.example(index);
                     if (!sink.accept(example.label(), "%s-%05d.png".formatted(subset.filePrefix(), index),
@@ -92,22 +120,41 @@ public final class DemoData {
                     }
                 }
             }
+
+            private FashionMnist file(FashionMnist.Subset subset) throws IOException {
+                FashionMnist file = files.get(subset);
+                if (file == null) {
+                    file = FashionMnist.load(directory, subset);
+                    files.put(subset, file);
+                }
+                return file;
+            }
         };
     }
 
-    /** A sample laid out like the committed one: {@code train/<label>/*.png} and {@code test/<label>/*.png}. */
+    /** How many examples of each class {@code file} holds. */
+    static int[] perClass(FashionMnist file) {
+        int[] counts = new int[FashionMnist.CLASS_NAMES.size()];
+        for (int index = 0; index < file.size(); index++) {
+            counts[file.label(index)]++;
+        }
+        return counts;
+    }
+
+    /**
+     * Images laid out like the tests' PNG sample (fixtures/fashion-mnist-sample): {@code train/<label>/*.png} and
+     * {@code test/<label>/*.png}.
+     */
     public static Origin sample(Path directory) {
         return new Origin() {
             @Override
             public String description() {
-                return "the Fashion-MNIST sample in " + directory + " (the bundled one has 60 training and 20 test"
-                        + " images per class; install the Debian package dataset-fashion-mnist or pass --data DIR"
-                        + " for the full dataset)";
+                return "the Fashion-MNIST images in " + directory;
             }
 
             @Override
-            public boolean full() {
-                return false;
+            public Sizes defaults() {
+                return Sizes.SAMPLE;
             }
 
             @Override

@@ -1,8 +1,11 @@
 package io.stagetune.localstack.cli.demo;
 
+import io.stagetune.common.data.FashionMnist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +46,28 @@ class DemoDataTest {
                 String image = file.getParent().getFileName() + "/" + file.getFileName();
                 assertThat(seen.add(image)).as(image + " is in one part only").isTrue();
             }
+        }
+    }
+
+    @Test
+    void theBundledSubsetHoldsWhatTheDemoTakesFromIt() throws IOException {
+        Path directory = repositoryRoot().resolve(DemoData.BUNDLED);
+        DemoData.Origin bundled = DemoData.idx(directory);
+        assertThat(bundled.defaults()).isEqualTo(DemoData.Sizes.BUNDLED);
+        assertThat(bundled.description()).contains("5000 training and 1000 test images");
+        int[] training = DemoData.perClass(FashionMnist.load(directory, FashionMnist.Subset.TRAIN));
+        int[] test = DemoData.perClass(FashionMnist.load(directory, FashionMnist.Subset.TEST));
+        assertThat(DemoData.Sizes.BUNDLED.fitIn(training, test)).as("every part of every class filled").isTrue();
+        assertThat(DemoData.Sizes.BUNDLED.test() * DemoData.TARGET_CLASSES.size()).isGreaterThanOrEqualTo(500);
+
+        Map<String, Integer> counts = DemoData.write(bundled, new DemoData.Sizes(3, 2, 1, 1, 2), root);
+
+        assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "source", 5 * (3 + 1 + 2), "target-1", 5 * (2 + 1 + 2), "target-2", 5));
+        try (Stream<Path> bags = Files.list(root.resolve("target-1/test/bag"))) {
+            BufferedImage bag = ImageIO.read(bags.sorted().findFirst().orElseThrow().toFile());
+            assertThat(bag.getWidth()).isEqualTo(FashionMnist.IMAGE_SIZE);
+            assertThat(bag.getHeight()).isEqualTo(FashionMnist.IMAGE_SIZE);
         }
     }
 
