@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The object-store layout (ARCHITECTURE.md, "Data" and "Models, stages, checkpoints"):
+ * The object-store layout (docs/architecture.md, "Storage layout"):
  * <pre>
  * datasets bucket:    &lt;datasetId&gt;/images/&lt;sha256&gt;.&lt;ext&gt;
  *                     &lt;datasetId&gt;/manifests/v&lt;N&gt;.jsonl       one line per image

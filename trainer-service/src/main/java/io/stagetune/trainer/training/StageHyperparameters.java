@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Everything that tunes one stage. Defaults follow the classic PyTorch transfer-learning recipe
- * (ARCHITECTURE.md); a {@code StageCommand}'s hyperparameter map overrides them by field name.
+ * (docs/architecture.md, "Stages"); a {@code StageCommand}'s hyperparameter map overrides them by field name.
  *
  * @param trainablePrefixes     backbone parameter-name prefixes this stage unfreezes ({@code ""} = all); the head always trains
  * @param headLearningRate      learning rate of the linear head
