@@ -28,13 +28,17 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The files of one upload: each file's outcome in the order it came, the images offered to the dataset, and the
- * puts in flight. Files are validated one by one; every {@value #CHECK_EVERY} valid images are looked up in the
- * dataset, and only those it does not hold yet are stored, in parallel with the validation of the next ones. The
- * dataset's transaction decides the rest ({@link #apply}).
+ * puts in flight. Files are validated one by one; every {@value #CHECK_EVERY} valid images (or
+ * {@value #CHECK_BYTES} bytes) are looked up in the dataset, and only those it does not hold yet are stored, in
+ * parallel with the validation of the next ones: the validating thread waits for puts only when more than
+ * {@value #IN_FLIGHT_BYTES} bytes wait to be stored. The dataset's transaction decides the rest ({@link #apply}).
  */
 final class UploadBatch {
 
     static final int CHECK_EVERY = 128;
+    static final int CHECK_BYTES = 8 << 20;
+    /** Bytes of images an upload holds in memory until they are stored (an image larger than this waits alone). */
+    static final int IN_FLIGHT_BYTES = 32 << 20;
 
     private final String datasetId;
     private final String uploadId;
@@ -44,12 +48,13 @@ final class UploadBatch {
     private final DatasetRepository datasets;
     private final ImageObjects objects;
     private final ExecutorService storeExecutor;
-    private final Semaphore inFlight;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BYTES);
     private final IngestMetrics metrics;
 
     private final List<FileOutcome> outcomes = new ArrayList<>();
     private final Map<String, Slot> seen = new HashMap<>();
     private final List<Unchecked> unchecked = new ArrayList<>();
+    private long uncheckedBytes;
     private final List<Slot> offered = new ArrayList<>();
     private final Map<String, CompletableFuture<Void>> puts = new LinkedHashMap<>();
     private int duplicates;
@@ -73,7 +78,6 @@ final class UploadBatch {
         this.datasets = datasets;
         this.objects = objects;
         this.storeExecutor = storeExecutor;
-        this.inFlight = new Semaphore(2 * config.storeParallelism());
         this.metrics = metrics;
     }
 
@@ -124,7 +128,8 @@ final class UploadBatch {
         outcomes.add(null);
         seen.put(sha256, slot);
         unchecked.add(new Unchecked(slot, bytes, image.format().contentType()));
-        if (unchecked.size() >= CHECK_EVERY) {
+        uncheckedBytes += bytes.length;
+        if (unchecked.size() >= CHECK_EVERY || uncheckedBytes >= CHECK_BYTES) {
             storeWhatTheDatasetLacks();
         }
     }
@@ -209,6 +214,7 @@ final class UploadBatch {
             }
         }
         unchecked.clear();
+        uncheckedBytes = 0;
     }
 
     private FileOutcome outcomeAgainst(String name, String label, ManifestEntry existing) {
@@ -220,13 +226,14 @@ final class UploadBatch {
     }
 
     private void store(String key, byte[] bytes, String contentType) {
-        inFlight.acquireUninterruptibly();
+        int permits = Math.min(bytes.length, IN_FLIGHT_BYTES);
+        inFlight.acquireUninterruptibly(permits);
         puts.put(key, CompletableFuture.runAsync(() -> {
             try {
                 objects.storeImage(key, bytes, contentType);
                 metrics.stored(bytes.length);
             } finally {
-                inFlight.release();
+                inFlight.release(permits);
             }
         }, storeExecutor));
     }
