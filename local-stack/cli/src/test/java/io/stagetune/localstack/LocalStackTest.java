@@ -151,7 +151,7 @@ class LocalStackTest {
             // libtorch in the trainer allocates with tcmalloc where it is installed (NativeAllocator).
             NativeAllocator allocator = NativeAllocator.fromEnvironment();
             if (allocator.library() != null && System.getenv("LD_PRELOAD") == null) {
-                assertThat(progress).contains("trainer and evaluator: libtorch allocates with " + allocator);
+                assertThat(progress).contains("trainer, evaluator and serving: libtorch allocates with " + allocator);
                 Path trainerLog = stack.processes().stream().filter(p -> p.name().equals("trainer-service"))
                         .findFirst().orElseThrow().log();
                 assertThat(Files.readString(trainerLog)).contains("native allocator tcmalloc");
