@@ -3,6 +3,7 @@ package io.stagetune.ingest.service;
 import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.events.Split;
+import io.stagetune.common.image.ContentHash;
 import io.stagetune.common.image.ImageInspector;
 import io.stagetune.common.image.RejectedFileException;
 import io.stagetune.common.storage.ObjectKeys;
@@ -13,11 +14,8 @@ import io.stagetune.ingest.metrics.IngestMetrics;
 import io.stagetune.ingest.repository.DatasetRepository;
 import io.stagetune.ingest.repository.ImageObjects;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +107,7 @@ final class UploadBatch {
             reject(name, e.code(), e.getMessage());
             return;
         }
-        String sha256 = sha256(bytes);
+        String sha256 = ContentHash.sha256(bytes);
         Slot earlier = seen.get(sha256);
         if (earlier != null) {
             if (!earlier.entry().label().equals(label)) {
@@ -236,13 +234,5 @@ final class UploadBatch {
                 inFlight.release(permits);
             }
         }, storeExecutor));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

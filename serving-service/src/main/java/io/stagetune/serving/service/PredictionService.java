@@ -4,6 +4,7 @@ import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.events.PredictionMade;
 import io.stagetune.common.events.PredictionMade.ImagePrediction;
 import io.stagetune.common.events.PredictionMade.LabelProbability;
+import io.stagetune.common.image.ContentHash;
 import io.stagetune.common.image.ImageFormat;
 import io.stagetune.common.image.ImageInspector;
 import io.stagetune.common.image.Preprocessor;
@@ -20,11 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.awt.image.BufferedImage;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -144,7 +142,7 @@ public class PredictionService {
         List<ImagePrediction> logged = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             List<LabelProbability> top = topK(current.labels(), logits[i], k);
-            String sha256 = sha256(images.get(i).bytes());
+            String sha256 = ContentHash.sha256(images.get(i).bytes());
             results.add(new ImageResult(images.get(i).name(), sha256, top));
             logged.add(new ImagePrediction(sha256, top, keep(current.model(), sha256, images.get(i).bytes())));
             metrics.predicted(current.model(), top.get(0).label());
@@ -202,13 +200,5 @@ public class PredictionService {
     private static String describe(IncomingImage image, int index) {
         return image.name() == null || image.name().isBlank() ? "image " + (index + 1)
                 : "image '" + image.name() + "'";
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
