@@ -125,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> trainerProperties = new LinkedHashMap<>();
 
     @Option(names = "--evaluator-property", paramLabel = "KEY=VALUE",
-            description = "Evaluator configuration, e.g. evaluator.promotion.min-improvement=0.02 (repeatable).")
+            description = "Evaluator configuration, e.g. evaluator.promotion.significance=0.01 (repeatable).")
     Map<String, String> evaluatorProperties = new LinkedHashMap<>();
 
     @Option(names = "--free-ports",
