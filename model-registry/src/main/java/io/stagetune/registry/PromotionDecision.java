@@ -1,6 +1,7 @@
 package io.stagetune.registry;
 
 import io.stagetune.common.registry.Metrics;
+import io.stagetune.common.registry.PromotionStatistics;
 import io.stagetune.registry.repository.JsonColumns;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -53,6 +54,10 @@ public class PromotionDecision {
     @Column(name = "production_metrics")
     private String productionMetrics;
 
+    /** The paired gate's statistics as JSON; null for older decisions and those of the thresholds policy. */
+    @Column(name = "statistics")
+    private String statistics;
+
     @Column(nullable = false)
     private String actor;
 
@@ -64,7 +69,8 @@ public class PromotionDecision {
 
     public PromotionDecision(Model model, String runId, long candidateVersion, Long productionVersion,
                              boolean promoted, List<String> reasons, Metrics candidateMetrics,
-                             Metrics productionMetrics, String actor, Instant decidedAt) {
+                             Metrics productionMetrics, PromotionStatistics statistics, String actor,
+                             Instant decidedAt) {
         this.model = model;
         this.decisionKey = key(model.name(), candidateVersion, productionVersion);
         this.runId = runId;
@@ -74,6 +80,7 @@ public class PromotionDecision {
         this.reasons = JsonColumns.write(reasons);
         this.candidateMetrics = JsonColumns.write(candidateMetrics);
         this.productionMetrics = JsonColumns.write(productionMetrics);
+        this.statistics = JsonColumns.write(statistics);
         this.actor = actor;
         this.decidedAt = decidedAt;
     }
@@ -116,6 +123,10 @@ public class PromotionDecision {
 
     public Metrics productionMetrics() {
         return JsonColumns.metrics(productionMetrics);
+    }
+
+    public PromotionStatistics statistics() {
+        return JsonColumns.promotionStatistics(statistics);
     }
 
     public String actor() {

@@ -273,11 +273,21 @@ abstract class RegistryScenarios {
                 "reasons", List.of("beats production"));
         as(EVALUATOR).body(stale).post("/models/{m}/promotions", model).then().statusCode(409)
                 .body("error", containsString("production of model 'promo' is version 1"));
+        Map<String, Object> overall = Map.of("images", 5000, "productionAccuracy", 0.95, "candidateAccuracy", 0.96,
+                "gained", 125, "lost", 75, "difference", 0.01, "lower", 0.0041, "upper", 0.0159, "pValue", 2.4e-4,
+                "verdict", "PASS");
+        Map<String, Object> coat = Map.of("label", "coat", "images", 20, "productionAccuracy", 0.9,
+                "candidateAccuracy", 0.85, "gained", 0, "lost", 1, "difference", -0.05, "lower", -0.195,
+                "upper", 0.095, "verdict", "NOT_ENOUGH_DATA");
+        Map<String, Object> statistics = Map.of("policy", "paired", "significance", 0.05, "minEffect", 0.0,
+                "maxClassDrop", 0.05, "minClassImages", 10, "unpairedImages", 0, "overall", overall,
+                "perClass", List.of(coat));
         Map<String, Object> better = Map.of("candidateVersion", 3, "productionVersion", 1, "promoted", true,
                 "reasons", List.of("accuracy +0.05"), "candidateMetrics", RegistryApi.metrics(0.8),
-                "productionMetrics", RegistryApi.metrics(0.7));
+                "productionMetrics", RegistryApi.metrics(0.7), "statistics", statistics);
         as(EVALUATOR).body(better).post("/models/{m}/promotions", model).then().statusCode(201)
-                .body("move.fromVersion", is(1)).body("move.version", is(3));
+                .body("move.fromVersion", is(1)).body("move.version", is(3))
+                .body("statistics.perClass[0].verdict", is("NOT_ENOUGH_DATA"));
 
         JsonPath decisions = given().get("/models/{m}/promotions", model).then().statusCode(200).extract().jsonPath();
         assertThat(decisions.getList("candidateVersion")).containsExactly(3, 2, 1);
@@ -285,6 +295,13 @@ abstract class RegistryScenarios {
         assertThat(decisions.getList("reasons[1]")).containsExactly("class coat drops 0.12 > max-class-drop 0.05");
         assertThat(decisions.getDouble("[1].productionMetrics.accuracy")).isEqualTo(0.7);
         assertThat(decisions.getList("[1].candidateMetrics.perClass.label")).containsExactly("bag", "boot", "coat");
+        assertThat(decisions.getMap("[1]")).as("a decision without statistics reads with none")
+                .containsEntry("statistics", null);
+        assertThat(decisions.getInt("[0].statistics.overall.gained")).isEqualTo(125);
+        assertThat(decisions.getDouble("[0].statistics.overall.lower")).isEqualTo(0.0041);
+        assertThat(decisions.getDouble("[0].statistics.overall.pValue")).isEqualTo(2.4e-4);
+        assertThat(decisions.getList("[0].statistics.perClass.label")).containsExactly("coat");
+        assertThat(decisions.getString("[0].statistics.overall.verdict")).isEqualTo("PASS");
         given().get("/models/{m}/promotions?promoted=false", model).then().body("candidateVersion", is(List.of(2)));
         int id = decisions.getInt("[2].id");
         given().get("/models/{m}/promotions/{id}", model, id).then().statusCode(200).body("candidateVersion", is(1));
@@ -467,6 +484,11 @@ abstract class RegistryScenarios {
                 .statusCode(409).body("error", containsString("not the expected 3"));
         given().get("/versions?stage=HEADLESS").then().statusCode(400)
                 .body("error", containsString("stage 'HEADLESS' is not one of [HEAD, LAYER4, FULL]"));
+        registerChain("bad-promo", 2);
+        as(EVALUATOR).body(Map.of("candidateVersion", 2, "productionVersion", 1, "promoted", false,
+                        "reasons", List.of("not significant"), "statistics", Map.of("policy", "paired")))
+                .post("/models/bad-promo/promotions").then().statusCode(400)
+                .body("error", containsString("statistics.overall"));
         given().get("/runs?status=DONE").then().statusCode(400).body("error", containsString("status 'DONE'"));
         given().get("/models/bad/aliases/production").then().statusCode(404)
                 .body("error", is("alias 'production' of model 'bad' not set"));

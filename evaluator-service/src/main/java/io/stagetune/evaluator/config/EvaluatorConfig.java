@@ -43,7 +43,31 @@ public interface EvaluatorConfig {
     interface Promotion {
 
         /**
-         * Accuracy a candidate must gain over production on the same test split. One point: below that, a
+         * {@code paired} (the default): candidate and production compared image by image with an exact McNemar
+         * test and per-class intervals. {@code thresholds}: the accuracy thresholds alone, which ignore how many
+         * images stand behind a figure.
+         */
+        @WithDefault("paired")
+        String policy();
+
+        /** Paired policy: the level of the overall McNemar test; per class, intervals are at 1 - significance. */
+        @WithDefault("0.05")
+        double significance();
+
+        /**
+         * Paired policy: accuracy a candidate must gain over production besides being better with confidence. 0:
+         * the test alone guards against noise; raise it to keep production from changing for gains too small to
+         * be worth a rollout.
+         */
+        @WithDefault("0")
+        double minEffect();
+
+        /** Paired policy: a class with fewer paired test images is reported as not enough data, never judged. */
+        @WithDefault("10")
+        int minClassImages();
+
+        /**
+         * Thresholds policy: accuracy a candidate must gain over production on the same test split. One point: below that, a
          * difference is within the sampling noise of a typical test split (the standard error of an accuracy
          * near 0.9 on 1,000 images is about 0.0095), and promoting on noise churns production.
          */
@@ -51,7 +75,8 @@ public interface EvaluatorConfig {
         double minImprovement();
 
         /**
-         * Per-class accuracy any class production knows may lose. Five points: a class holds a tenth of a
+         * Per-class accuracy any class production knows may lose (both policies; the paired one fails a class
+         * only when it lost more with confidence). Five points: a class holds a tenth of a
          * ten-class split, so its accuracy is about three times noisier than the overall one; a real regression
          * on a class shows up beyond that.
          */

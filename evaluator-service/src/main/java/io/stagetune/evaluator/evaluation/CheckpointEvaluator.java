@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
@@ -32,11 +33,14 @@ import java.util.stream.IntStream;
  * production on the same split, later dataset versions) read a small file instead of decoding a photo again. The
  * eval transform then only crops, so the pixels are those of torchvision's {@code Resize} (to 8 bits, as PIL's)
  * and {@code CenterCrop}. The next batch is decoded and transformed while the model works on the current one.
+ * When every image has a content key, the evaluation also carries each image's prediction
+ * ({@link ImagePredictions}), which the promotion gate pairs by image.
  */
 public final class CheckpointEvaluator {
 
     private final int batchSize;
     private final Path decodedRoot;
+    private final AtomicLong forwardPasses = new AtomicLong();
 
     /** Decodes every image from its file on every evaluation. */
     public CheckpointEvaluator(int batchSize) {
@@ -50,6 +54,11 @@ public final class CheckpointEvaluator {
         }
         this.batchSize = batchSize;
         this.decodedRoot = decodedRoot;
+    }
+
+    /** Batches run through a model so far: what reusing stored predictions saves. */
+    public long forwardPasses() {
+        return forwardPasses.get();
     }
 
     /** Where images evaluated with {@code preprocessing} are kept decoded; null without a folder. */
@@ -66,6 +75,8 @@ public final class CheckpointEvaluator {
         Map<String, Integer> labelIndex = new HashMap<>();
         labels.forEach(label -> labelIndex.put(label, labelIndex.size()));
         EvaluationMetrics.Tally tally = new EvaluationMetrics.Tally(labels);
+        int[] truth = new int[images.size()];
+        int[] predictions = new int[images.size()];
         Preprocessor preprocessor = model.preprocessor();
         Inputs inputs = new Inputs(images, preprocessor, decodedFiles(preprocessor.preprocessing()));
         ExecutorService prefetch = Executors.newSingleThreadExecutor(runnable -> {
@@ -83,8 +94,11 @@ public final class CheckpointEvaluator {
                     next = CompletableFuture.supplyAsync(() -> inputs.batch(following, batchSize), prefetch);
                 }
                 int[] predicted = model.predict(batch, count);
+                forwardPasses.incrementAndGet();
                 for (int i = 0; i < count; i++) {
-                    tally.add(labelIndex.get(images.get(from + i).label()), predicted[i]);
+                    truth[from + i] = labelIndex.get(images.get(from + i).label());
+                    predictions[from + i] = predicted[i];
+                    tally.add(truth[from + i], predicted[i]);
                 }
             }
         } catch (CompletionException e) {
@@ -92,8 +106,11 @@ public final class CheckpointEvaluator {
         } finally {
             prefetch.shutdownNow();
         }
+        boolean keyed = images.stream().allMatch(image -> image.key() != null);
+        ImagePredictions perImage = keyed ? ImagePredictions.of(split, labels,
+                images.stream().map(LabelledImage::key).toList(), truth, predictions) : null;
         return new Evaluation(split, tally.metrics(), Duration.ofNanos(System.nanoTime() - began),
-                inputs.decoded.get());
+                inputs.decoded.get(), perImage);
     }
 
     static List<String> matrixLabels(List<String> modelLabels, List<LabelledImage> images) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.stagetune.common.storage.CacheBudget;
+import io.stagetune.evaluator.evaluation.CheckpointEvaluator;
 import io.stagetune.evaluator.evaluation.ClassMetrics;
 import io.stagetune.evaluator.evaluation.Evaluation;
 import io.stagetune.evaluator.evaluation.EvaluationMetrics;
@@ -38,6 +39,12 @@ public class EvaluatorMetrics {
         Gauge.builder("evaluator.cache", budget, CacheBudget::bytes).baseUnit("bytes").register(registry);
         Gauge.builder("evaluator.cache.max", budget, CacheBudget::maxBytes).baseUnit("bytes").register(registry);
         FunctionCounter.builder("evaluator.cache.evicted", budget, CacheBudget::evictedBytes).baseUnit("bytes")
+                .register(registry);
+    }
+
+    /** Batches run through a model: an evaluation of a version whose predictions are stored adds none. */
+    public void forwardPasses(CheckpointEvaluator evaluator) {
+        FunctionCounter.builder("evaluator.forward.passes", evaluator, CheckpointEvaluator::forwardPasses)
                 .register(registry);
     }
 

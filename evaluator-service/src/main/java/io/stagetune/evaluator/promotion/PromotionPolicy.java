@@ -1,121 +1,51 @@
 package io.stagetune.evaluator.promotion;
 
-import io.stagetune.evaluator.evaluation.ClassMetrics;
 import io.stagetune.evaluator.promotion.PromotionDecision.Rejection;
 
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * TFX-style blessing extended per class. A candidate becomes production when there is no production version, or
- * when, on the same test split, its accuracy beats production's by at least {@code minImprovement} (and by more
- * than nothing, so equal models never churn) and no class production knows loses more than {@code maxClassDrop}
- * of per-class accuracy. Classes production does not know cannot regress, and classes without test images carry
- * no evidence; neither blocks.
+ * Decides whether a candidate becomes production ({@code evaluator.promotion.policy}): {@link PairedPolicy} (the
+ * default) or {@link ThresholdPolicy}. Pure: the same versions always yield the same decision.
  */
-public final class PromotionPolicy {
+public interface PromotionPolicy {
 
-    public static final double DEFAULT_MIN_IMPROVEMENT = 0.01;
-    public static final double DEFAULT_MAX_CLASS_DROP = 0.05;
-    // Accuracies are ratios of counts: 0.82 - 0.81 is 0.00999... in doubles and must count as 0.01.
-    private static final double TOLERANCE = 1e-9;
-
-    private final double minImprovement;
-    private final double maxClassDrop;
-
-    public PromotionPolicy(double minImprovement, double maxClassDrop) {
-        if (!(minImprovement >= 0 && minImprovement <= 1) || !(maxClassDrop >= 0 && maxClassDrop <= 1)) {
-            throw new IllegalArgumentException("min-improvement and max-class-drop must be in [0, 1], got "
-                    + minImprovement + " and " + maxClassDrop);
-        }
-        this.minImprovement = minImprovement;
-        this.maxClassDrop = maxClassDrop;
-    }
-
-    @Override
-    public String toString() {
-        return "PromotionPolicy[min-improvement " + minImprovement + ", max-class-drop " + maxClassDrop + "]";
-    }
-
-    public static PromotionPolicy defaults() {
-        return new PromotionPolicy(DEFAULT_MIN_IMPROVEMENT, DEFAULT_MAX_CLASS_DROP);
-    }
+    /** The policy's name in configuration and in stored statistics. */
+    String name();
 
     /**
-     * @throws IllegalArgumentException when production was evaluated on another test split than the candidate:
-     *                                  re-evaluate production on the candidate's split first
+     * Promotes when there is no production version yet, rejects a candidate that is production already, and
+     * otherwise {@link #compare compares} the two.
+     *
+     * @param production the version {@code production} points at, empty when it points nowhere yet
+     * @throws IllegalArgumentException when the two cannot be compared (other test splits, missing predictions)
      */
-    public PromotionDecision decide(EvaluatedVersion candidate, Optional<EvaluatedVersion> production) {
+    default PromotionDecision decide(EvaluatedVersion candidate, Optional<EvaluatedVersion> production) {
+        return withoutComparison(candidate, production).orElseGet(() -> compare(candidate, production.get()));
+    }
+
+    /** The decision on a candidate that is not production, against production. */
+    PromotionDecision compare(EvaluatedVersion candidate, EvaluatedVersion production);
+
+    /**
+     * The decisions every policy takes without comparing: promote when there is no production version yet, reject
+     * a candidate that is production already; empty when the two must be compared.
+     */
+    private static Optional<PromotionDecision> withoutComparison(EvaluatedVersion candidate,
+                                                         Optional<EvaluatedVersion> production) {
         if (production.isEmpty()) {
-            return new PromotionDecision(true, candidate.id(), null,
+            return Optional.of(new PromotionDecision(true, candidate.id(), null,
                     List.of(String.format(Locale.ROOT, "no production version yet: accuracy %.3f on %s",
-                            candidate.metrics().accuracy(), candidate.testSplit())), Set.of());
+                            candidate.metrics().accuracy(), candidate.testSplit())), Set.of()));
         }
-        EvaluatedVersion current = production.get();
-        if (!current.testSplit().equals(candidate.testSplit())) {
-            throw new IllegalArgumentException("production " + current.id() + " was evaluated on "
-                    + current.testSplit() + ", candidate " + candidate.id() + " on " + candidate.testSplit()
-                    + ": re-evaluate production first");
-        }
-        if (current.id().equals(candidate.id())) {
-            return new PromotionDecision(false, candidate.id(), current.id(),
+        if (production.get().id().equals(candidate.id())) {
+            return Optional.of(new PromotionDecision(false, candidate.id(), candidate.id(),
                     List.of("candidate " + candidate.id() + " is production already"),
-                    Set.of(Rejection.ALREADY_PRODUCTION));
+                    Set.of(Rejection.ALREADY_PRODUCTION)));
         }
-        List<String> reasons = new ArrayList<>();
-        Set<Rejection> rejections = EnumSet.noneOf(Rejection.class);
-        if (!checkAccuracy(candidate, current, reasons)) {
-            rejections.add(Rejection.INSUFFICIENT_IMPROVEMENT);
-        }
-        if (!checkClasses(candidate, current, reasons)) {
-            rejections.add(Rejection.CLASS_REGRESSION);
-        }
-        return new PromotionDecision(rejections.isEmpty(), candidate.id(), current.id(), reasons, rejections);
-    }
-
-    private boolean checkAccuracy(EvaluatedVersion candidate, EvaluatedVersion production, List<String> reasons) {
-        double accuracy = candidate.metrics().accuracy();
-        double baseline = production.metrics().accuracy();
-        double gain = accuracy - baseline;
-        boolean passed = gain > TOLERANCE && gain >= minImprovement - TOLERANCE;
-        String verdict;
-        if (passed) {
-            verdict = String.format(Locale.ROOT, ">= min-improvement %.3f", minImprovement);
-        } else if (gain > TOLERANCE) {
-            verdict = String.format(Locale.ROOT, "< min-improvement %.3f", minImprovement);
-        } else {
-            verdict = String.format(Locale.ROOT, "does not beat production (min-improvement %.3f)", minImprovement);
-        }
-        reasons.add(String.format(Locale.ROOT, "accuracy %.3f vs production %.3f: %+.3f %s", accuracy, baseline,
-                gain, verdict));
-        return passed;
-    }
-
-    private boolean checkClasses(EvaluatedVersion candidate, EvaluatedVersion production, List<String> reasons) {
-        boolean passed = true;
-        for (String label : production.labels()) {
-            Optional<ClassMetrics> before = production.metrics().forClass(label);
-            if (before.isEmpty() || before.get().support() == 0) {
-                reasons.add("class " + label + ": no test images, not compared");
-                continue;
-            }
-            double after = candidate.metrics().forClass(label).map(ClassMetrics::accuracy).orElse(0.0);
-            double change = after - before.get().accuracy();
-            boolean dropped = -change > maxClassDrop + TOLERANCE;
-            passed &= !dropped;
-            reasons.add(String.format(Locale.ROOT, "class %s: %.3f -> %.3f (%+.3f) %s max-class-drop %.3f", label,
-                    before.get().accuracy(), after, change, dropped ? "exceeds" : "within", maxClassDrop));
-        }
-        for (String label : candidate.labels()) {
-            if (!production.labels().contains(label)) {
-                reasons.add(String.format(Locale.ROOT, "class %s: new, unknown to production (%.3f), does not block",
-                        label, candidate.metrics().forClass(label).map(ClassMetrics::accuracy).orElse(0.0)));
-            }
-        }
-        return passed;
+        return Optional.empty();
     }
 }

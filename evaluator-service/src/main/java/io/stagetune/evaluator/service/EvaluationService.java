@@ -14,6 +14,7 @@ import io.stagetune.common.registry.RegisterVersionRequest;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.common.runtime.ObjectStoreConfig;
 import io.stagetune.common.storage.CacheBudget;
+import io.stagetune.common.storage.ObjectKeys;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.common.storage.ObjectUri;
 import io.stagetune.evaluator.client.RegistryClient;
@@ -24,12 +25,14 @@ import io.stagetune.evaluator.evaluation.CheckpointEvaluator;
 import io.stagetune.inference.CheckpointModel;
 import io.stagetune.evaluator.evaluation.Evaluation;
 import io.stagetune.evaluator.evaluation.EvaluationMetrics;
+import io.stagetune.evaluator.evaluation.ImagePredictions;
 import io.stagetune.evaluator.evaluation.LabelledImage;
 import io.stagetune.evaluator.evaluation.TestSplit;
 import io.stagetune.evaluator.evaluation.TestSplitImages;
 import io.stagetune.evaluator.metrics.EvaluatorMetrics;
 import io.stagetune.evaluator.promotion.BestVersion;
 import io.stagetune.evaluator.promotion.EvaluatedVersion;
+import io.stagetune.evaluator.promotion.PairedPolicy;
 import io.stagetune.evaluator.promotion.PromotionDecision;
 import io.stagetune.evaluator.promotion.PromotionPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,17 +47,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * What the evaluator does with a published checkpoint: evaluate it on its dataset version's test split and
- * register it as a model version (once: a checkpoint already registered is not evaluated again), and after the
- * run's last stage decide promotion of the run's best version against production on the same test split
- * (re-evaluating production there when its own metrics come from another split). Every step is idempotent, so a
- * redelivered event changes nothing and yields the same results.
+ * What the evaluator does with a published checkpoint: evaluate it on its dataset version's test split, keep its
+ * per-image predictions beside the checkpoint ({@link ObjectKeys#predictionsFile}) and register it as a model
+ * version (once: a checkpoint already registered is not evaluated again), and after the run's last stage decide
+ * promotion of the run's best version against production on the same test split. Production is evaluated there
+ * only when it has no stored predictions (or, under the thresholds policy, no metrics) on that split; what such an
+ * evaluation yields is stored too, so the next decision against the same production evaluates nothing but its
+ * candidate. Every step is idempotent, so a redelivered event changes nothing and yields the same results.
  */
 @ApplicationScoped
 public class EvaluationService {
@@ -80,6 +87,7 @@ public class EvaluationService {
         this.metrics = metrics;
         Path root = Path.of(config.cacheDir());
         this.evaluator = new CheckpointEvaluator(config.batchSize(), root.resolve("decoded"));
+        metrics.forwardPasses(evaluator);
         this.testImages = new TestSplitImages(manifests, new ImageCache(store, root.resolve("images"),
                 config.downloadParallelism()));
         this.work = root.resolve("work");
@@ -135,10 +143,12 @@ public class EvaluationService {
         String model = last.model();
         TestSplit split = new TestSplit(last.datasetId(), last.datasetVersion());
         List<EvaluatedVersion> stages = new ArrayList<>();
+        Map<String, String> checkpoints = new HashMap<>();
         for (VersionView summary : registry.versionsOfRun(model, last.runId())) {
             VersionView version = registry.version(model, summary.version());
             stages.add(new EvaluatedVersion(id(version.version()), version.stage(), version.labels(),
                     valAccuracy(version.checkpoint()), split, RegistryMetrics.fromRegistry(version.metrics())));
+            checkpoints.put(id(version.version()), version.checkpoint());
         }
         EvaluatedVersion candidate = BestVersion.of(stages);
         long candidateVersion = Long.parseLong(candidate.id().substring(1));
@@ -149,14 +159,20 @@ public class EvaluationService {
                     decided.productionVersion(), decided.reasons());
         }
         Optional<VersionView> production = production(model);
-        Optional<EvaluatedVersion> current = production.map(version -> onSplit(version, split));
+        Optional<EvaluatedVersion> current;
+        if (production.isPresent() && policy instanceof PairedPolicy) {
+            candidate = withPredictions(candidate, predictions(checkpoints.get(candidate.id()), split));
+            current = production.map(version -> pairedOnSplit(version, split));
+        } else {
+            current = production.map(version -> onSplit(version, split));
+        }
         PromotionDecision decision = policy.decide(candidate, current);
         current.ifPresent(version -> metrics.quality(model, "production", version.metrics()));
         metrics.quality(model, "candidate", candidate.metrics());
         Metrics productionMetrics = current.map(version -> RegistryMetrics.toRegistry(version.metrics())).orElse(null);
         PromotionView stored = registry.decide(model, new PromotionRequest(last.runId(), candidateVersion,
                 production.map(VersionView::version).orElse(null), decision.promoted(), decision.reasons(),
-                RegistryMetrics.toRegistry(candidate.metrics()), productionMetrics));
+                RegistryMetrics.toRegistry(candidate.metrics()), productionMetrics, decision.statistics()));
         metrics.decided(model, decision);
         if (stored.promoted()) {
             // The candidate is production now: the production series steps to it (also on the first promotion).
@@ -194,6 +210,43 @@ public class EvaluationService {
                 productionMetrics);
     }
 
+    /** Production with its predictions on the candidate's split, evaluated there only when none are stored. */
+    private EvaluatedVersion pairedOnSplit(VersionView production, TestSplit split) {
+        ImagePredictions predictions = predictions(production.checkpoint(), split);
+        return new EvaluatedVersion(id(production.version()), production.stage(), production.labels(), 0, split,
+                predictions.metrics(), predictions);
+    }
+
+    private static EvaluatedVersion withPredictions(EvaluatedVersion version, ImagePredictions predictions) {
+        return new EvaluatedVersion(version.id(), version.stage(), version.labels(), version.valAccuracy(),
+                version.testSplit(), version.metrics(), predictions);
+    }
+
+    /**
+     * A checkpoint's stored predictions on a split; when there are none (versions evaluated before predictions were
+     * kept, production on a newer split) or they cannot be read, it is evaluated there and they are stored.
+     */
+    private ImagePredictions predictions(String checkpointUri, TestSplit split) {
+        ObjectUri file = predictionsFile(checkpointUri, split);
+        Optional<byte[]> stored = store.find(file.bucket(), file.key());
+        if (stored.isPresent()) {
+            try {
+                return ImagePredictions.fromGzipJson(stored.get());
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("stored predictions %s cannot be read (%s): evaluating again", file, e.getMessage());
+            }
+        } else {
+            LOG.infof("no predictions of %s on %s stored: evaluating it there", checkpointUri, split);
+        }
+        return evaluate(checkpointUri, split).predictions();
+    }
+
+    private static ObjectUri predictionsFile(String checkpointUri, TestSplit split) {
+        return ObjectUri.parse(checkpointUri).resolve(ObjectKeys.predictionsFile(split.datasetId(),
+                split.datasetVersion()));
+    }
+
+    /** Evaluates a checkpoint on a split and stores its per-image predictions there. */
     private Evaluation evaluate(String checkpointUri, TestSplit split) {
         Path folder = work.resolve(UUID.randomUUID().toString());
         try {
@@ -203,6 +256,8 @@ public class EvaluationService {
                         evaluator.decodedFiles(model.preprocessor().preprocessing()));
                 Evaluation evaluation = evaluator.evaluate(model, split, images);
                 metrics.imagesDecoded(evaluation.imagesDecoded());
+                ObjectUri file = predictionsFile(checkpointUri, split);
+                store.put(file.bucket(), file.key(), evaluation.predictions().toGzipJson(), "application/gzip");
                 LOG.infof("evaluated %s on %s: %d images, %d decoded now, %.0f images/s", checkpointUri, split,
                         images.size(), evaluation.imagesDecoded(), evaluation.imagesPerSecond());
                 return evaluation;

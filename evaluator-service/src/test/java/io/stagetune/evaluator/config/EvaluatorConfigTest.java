@@ -5,7 +5,9 @@ import io.stagetune.testsupport.KafkaTestResource;
 import io.stagetune.testsupport.S3TestResource;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.stagetune.evaluator.promotion.PairedPolicy;
 import io.stagetune.evaluator.promotion.PromotionPolicy;
+import io.stagetune.evaluator.promotion.ThresholdPolicy;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +25,14 @@ class EvaluatorConfigTest {
     PromotionPolicy policy;
 
     @Test
-    void promotionThresholdsDefaultToOnePointOverallAndFivePointsPerClass() {
-        assertThat(config.promotion().minImprovement()).isEqualTo(PromotionPolicy.DEFAULT_MIN_IMPROVEMENT);
-        assertThat(config.promotion().maxClassDrop()).isEqualTo(PromotionPolicy.DEFAULT_MAX_CLASS_DROP);
+    void thePairedGateIsTheDefaultWithTheThresholdsPolicyStillConfigured() {
+        assertThat(policy).isInstanceOf(PairedPolicy.class);
+        assertThat(policy.toString()).isEqualTo(PairedPolicy.defaults().toString());
+        assertThat(config.promotion().significance()).isEqualTo(PairedPolicy.DEFAULT_SIGNIFICANCE);
+        assertThat(config.promotion().minEffect()).isEqualTo(PairedPolicy.DEFAULT_MIN_EFFECT);
+        assertThat(config.promotion().minClassImages()).isEqualTo(PairedPolicy.DEFAULT_MIN_CLASS_IMAGES);
+        assertThat(config.promotion().minImprovement()).isEqualTo(ThresholdPolicy.DEFAULT_MIN_IMPROVEMENT);
+        assertThat(config.promotion().maxClassDrop()).isEqualTo(ThresholdPolicy.DEFAULT_MAX_CLASS_DROP);
         assertThat(config.batchSize()).isEqualTo(32);
-        assertThat(policy.toString()).contains("0.01").contains("0.05");
     }
 }

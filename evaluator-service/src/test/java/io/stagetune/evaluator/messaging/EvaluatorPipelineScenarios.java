@@ -44,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checkpoint events through a real broker, store and registry: evaluation, registration, promotion of the first
- * model, redelivery changing nothing, a worse candidate rejected with its reasons, and a registry outage that
- * delays a decision without losing it. Checkpoints are made without training (nearest-class-mean heads on the
+ * model, redelivery changing nothing, a worse candidate rejected with its reasons and paired statistics, stored
+ * predictions reused by the next decision, and a registry outage that delays a decision without losing it. Checkpoints are made without training (nearest-class-mean heads on the
  * committed tiny backbone); a head fitted on shuffled labels is the bad candidate. The registry runs on H2 here
  * ({@link EvaluatorPipelineTest}) and on PostgreSQL ({@link EvaluatorPipelineOnPostgresTest}).
  */
@@ -53,6 +53,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class EvaluatorPipelineScenarios {
 
     private static final String MODEL = "fashion";
+    /** Run-1's best stage, production after the first scenario: its predictions on the test split. */
+    private static final String PRODUCTION_PREDICTIONS = "fashion/run-1/full/predictions/shop.v1.json.gz";
+    /** The sample's 200 test images in batches of 32. */
+    private static final int BATCHES_PER_SPLIT = 7;
 
     @InjectKafka
     protected EmbeddedKafka kafka;
@@ -133,6 +137,10 @@ abstract class EvaluatorPipelineScenarios {
     void aWorseCandidateIsRejectedWithItsReasons() throws Exception {
         ObjectStore store = new ObjectStore(s3.settings());
         long production = productionVersion();
+        // Production as a version evaluated before predictions were kept: the decision evaluates it once more.
+        assertThat(store.exists("checkpoints", PRODUCTION_PREDICTIONS)).as("kept when run-1 was evaluated").isTrue();
+        store.delete("checkpoints", PRODUCTION_PREDICTIONS);
+        double passesBefore = forwardPasses();
         TopicEvents.publish(kafka.bootstrapServers(),
                 checkpoint(store, "run-2", Stage.FULL, true, shuffledLabels(train), 0.9));
 
@@ -140,13 +148,38 @@ abstract class EvaluatorPipelineScenarios {
         assertThat(result.promotion().promoted()).isFalse();
         assertThat(result.promotion().productionVersion()).isEqualTo(production);
         assertThat(result.promotion().reasons()).anySatisfy(reason -> assertThat(reason)
-                .startsWith("accuracy").contains("does not beat production"));
-        assertThat(result.promotion().reasons()).anySatisfy(reason -> assertThat(reason).contains("exceeds max-class-drop"));
+                .startsWith("accuracy").contains("on 200 paired images").contains("does not beat production"));
+        assertThat(result.promotion().reasons()).anySatisfy(reason -> assertThat(reason)
+                .contains("drop exceeds max-class-drop 0.050 with confidence"));
         assertThat(productionVersion()).isEqualTo(production);
+        assertThat(forwardPasses() - passesBefore).as("the candidate and production, one split each")
+                .isEqualTo(2 * BATCHES_PER_SPLIT);
+        assertThat(store.exists("checkpoints", PRODUCTION_PREDICTIONS)).as("stored again").isTrue();
+
+        var decision = RestAssured.get(PipelineTestResource.registryUrl() + "/models/fashion/promotions?candidateVersion="
+                + result.promotion().candidateVersion()).jsonPath();
+        assertThat(decision.getString("[0].statistics.policy")).isEqualTo("paired");
+        assertThat(decision.getInt("[0].statistics.overall.images")).isEqualTo(200);
+        assertThat(decision.getString("[0].statistics.overall.verdict")).isEqualTo("FAIL");
+        assertThat(decision.getList("[0].statistics.perClass.verdict")).hasSize(10).contains("FAIL");
     }
 
     @Test
     @Order(3)
+    void aSecondDecisionAgainstTheSameProductionEvaluatesOnlyItsCandidate() throws Exception {
+        ObjectStore store = new ObjectStore(s3.settings());
+        double passesBefore = forwardPasses();
+        TopicEvents.publish(kafka.bootstrapServers(), checkpoint(store, "run-4", Stage.FULL, true, train, 0.75));
+
+        EvaluationCompleted result = results("run-4", 1, Duration.ofMinutes(2)).get(0);
+        assertThat(result.promotion().productionVersion()).isEqualTo(productionVersion());
+        assertThat(forwardPasses() - passesBefore).as("production's stored predictions are reused")
+                .isEqualTo(BATCHES_PER_SPLIT);
+        assertThat(store.exists("checkpoints", "fashion/run-4/full/predictions/shop.v1.json.gz")).isTrue();
+    }
+
+    @Test
+    @Order(4)
     void aRegistryOutageDelaysTheDecisionButDoesNotLoseIt() throws Exception {
         ObjectStore store = new ObjectStore(s3.settings());
         CheckpointPublished event = checkpoint(store, "run-3", Stage.FULL, true, train, 0.8);
@@ -160,6 +193,10 @@ abstract class EvaluatorPipelineScenarios {
         List<EvaluationCompleted> results = results("run-3", 1, Duration.ofMinutes(3));
         assertThat(results).hasSize(1);
         assertThat(results.get(0).promotion()).isNotNull();
+    }
+
+    private static double forwardPasses() {
+        return PrometheusText.value(RestAssured.get("/q/metrics").asString(), "evaluator_forward_passes_total");
     }
 
     private long productionVersion() {

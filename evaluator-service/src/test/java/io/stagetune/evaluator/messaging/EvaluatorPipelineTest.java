@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EvaluatorPipelineTest extends EvaluatorPipelineScenarios {
 
     @Test
-    @Order(4)
+    @Order(5)
     void malformedCheckpointEventsGoToTheDeadLetterTopic() {
         TopicEvents.publish(kafka.bootstrapServers(), Topics.TRAINING_CHECKPOINTS, "junk", "not an event");
         assertThat(TopicEvents.readRaw(kafka.bootstrapServers(), Topics.deadLetter(Topics.TRAINING_CHECKPOINTS),

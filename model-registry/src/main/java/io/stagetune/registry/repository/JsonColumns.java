@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.registry.Metrics;
+import io.stagetune.common.registry.PromotionStatistics;
 
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ public final class JsonColumns {
 
     public static Metrics metrics(String json) {
         return read(json, new TypeReference<Metrics>() { }, null);
+    }
+
+    public static PromotionStatistics promotionStatistics(String json) {
+        return read(json, new TypeReference<PromotionStatistics>() { }, null);
     }
 
     private static <T> T read(String json, TypeReference<T> type, T empty) {

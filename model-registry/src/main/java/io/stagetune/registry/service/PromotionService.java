@@ -6,6 +6,7 @@ import io.stagetune.registry.ModelVersion;
 import io.stagetune.registry.PromotionDecision;
 import io.stagetune.common.registry.MoveResult;
 import io.stagetune.common.registry.PromotionRequest;
+import io.stagetune.common.registry.PromotionStatistics;
 import io.stagetune.common.registry.PromotionView;
 import io.stagetune.registry.repository.AliasRepository;
 import io.stagetune.registry.repository.PromotionRepository;
@@ -77,7 +78,7 @@ public class PromotionService {
         }
         PromotionDecision decision = new PromotionDecision(model, request.runId(), candidate.version(),
                 request.productionVersion(), request.promoted(), request.reasons(), request.candidateMetrics(),
-                request.productionMetrics(), actor, Checks.now());
+                request.productionMetrics(), request.statistics(), actor, Checks.now());
         promotions.persist(decision);
         metrics.decided(modelName, request.promoted());
         return new Recorded(view(decision, move), true);
@@ -112,12 +113,29 @@ public class PromotionService {
         Checks.optional("runId", request.runId(), 200);
         VersionService.validate(request.candidateMetrics(), null);
         VersionService.validate(request.productionMetrics(), null);
+        validate(request.statistics());
+    }
+
+    /** Paired statistics, when given, name their policy and carry an overall comparison with its verdict. */
+    private static void validate(PromotionStatistics statistics) {
+        if (statistics == null) {
+            return;
+        }
+        Checks.optional("statistics.policy", statistics.policy(), 64);
+        if (statistics.overall() == null || statistics.overall().verdict() == null) {
+            throw RegistryException.badRequest("statistics.overall must give the overall comparison and its verdict");
+        }
+        for (PromotionStatistics.Comparison perClass : statistics.perClass()) {
+            if (perClass == null || perClass.label() == null || perClass.verdict() == null) {
+                throw RegistryException.badRequest("statistics.perClass: each entry must give its label and verdict");
+            }
+        }
     }
 
     private static PromotionView view(PromotionDecision decision, MoveResult move) {
         return new PromotionView(decision.id(), decision.model().name(), decision.runId(),
                 decision.candidateVersion(), decision.productionVersion(), decision.promoted(), decision.reasons(),
-                decision.candidateMetrics(), decision.productionMetrics(), decision.actor(), decision.decidedAt(),
-                move);
+                decision.candidateMetrics(), decision.productionMetrics(), decision.statistics(), decision.actor(),
+                decision.decidedAt(), move);
     }
 }

@@ -63,6 +63,14 @@ public final class ObjectKeys {
         return checkpointPrefix(model, runId, stage) + file;
     }
 
+    /**
+     * Where, inside a checkpoint's folder, the evaluator keeps that checkpoint's per-image predictions on one dataset
+     * version's test split (a checkpoint is one model version, so this is per version and split).
+     */
+    public static String predictionsFile(String datasetId, int datasetVersion) {
+        return "predictions/" + requireName("dataset id", datasetId) + ".v" + datasetVersion + ".json.gz";
+    }
+
     public static String requireName(String what, String value) {
         if (value == null || !NAME.matcher(value).matches()) {
             throw new IllegalArgumentException(what + " '" + value + "' must match " + NAME.pattern());

@@ -16,6 +16,7 @@ import io.stagetune.localstack.cli.client.ServingClient;
 import io.stagetune.localstack.cli.demo.DemoData;
 import io.stagetune.localstack.cli.format.ClassMetricsTable;
 import io.stagetune.localstack.cli.format.ConfusionMatrixFormat;
+import io.stagetune.localstack.cli.format.PromotionStatisticsTable;
 import io.stagetune.localstack.cli.format.Formats;
 import io.stagetune.localstack.cli.format.TextTable;
 import picocli.CommandLine;
@@ -124,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> trainerProperties = new LinkedHashMap<>();
 
     @Option(names = "--evaluator-property", paramLabel = "KEY=VALUE",
-            description = "Evaluator configuration, e.g. evaluator.promotion.min-improvement=0.02 (repeatable).")
+            description = "Evaluator configuration, e.g. evaluator.promotion.significance=0.01 (repeatable).")
     Map<String, String> evaluatorProperties = new LinkedHashMap<>();
 
     @Option(names = "--free-ports",
@@ -422,6 +423,9 @@ final class DemoCommand implements Callable<Integer> {
                         ? ClassMetricsTable.render(candidate.metrics(), "  ")
                         : comparison(decision.candidateMetrics(), decision.productionMetrics(),
                                 promotion.productionVersion()));
+                if (decision != null && decision.statistics() != null) {
+                    out.print(PromotionStatisticsTable.render(decision.statistics(), "  "));
+                }
             }
             out.println("Confusion matrix (rows: true label, columns: predicted label)");
             out.print(ConfusionMatrixFormat.render(candidate.labels(), candidate.metrics().confusionMatrix(), "  "));

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The demo, scaled down to the bundled sample, through all four services as processes over the real broker and
  * S3Proxy: a base is pretrained (plan FULL) and promoted; the target images trigger a run HEAD → LAYER4 → FULL from
  * the base's production backbone, every checkpoint is evaluated per class and registered with its lineage, the
- * best is promoted; a second batch triggers a second run whose candidate is rejected (the promotion threshold is
- * set out of reach), and production stays where it was. The registry is then restarted on the same data folder to
+ * best is promoted; a second batch triggers a second run whose candidate is rejected by the paired gate (its
+ * minimum effect is set out of reach), and production stays where it was. The registry is then restarted on the same data folder to
  * check what it kept.
  */
 class DemoEndToEndTest {
@@ -58,7 +58,7 @@ class DemoEndToEndTest {
                 "--backbone", "fixtures/backbones/resnet-tiny.pt",
                 "--source-per-class", "40", "--per-class", "30", "--second-batch", "20", "--val-per-class", "10",
                 "--test-per-class", Integer.toString(TEST_PER_CLASS),
-                "--evaluator-property", "evaluator.promotion.min-improvement=0.5",
+                "--evaluator-property", "evaluator.promotion.min-effect=0.5",
                 "--timeout", "PT8M"));
         for (String model : List.of("fashion-base", "fashion")) {
             arguments.addAll(List.of("--trainer-property", "trainer.models." + model + ".hyperparameters.maxEpochs=2",
@@ -78,7 +78,8 @@ class DemoEndToEndTest {
                 .contains("HEAD   epoch  2/2", "LAYER4 epoch  2/2", "FULL   epoch  2/2")
                 .contains("Decision: PROMOTED to production")
                 .contains("Decision: REJECTED, production stays at version")
-                .contains("min-improvement 0.500");
+                .contains("paired gate on the same test images")
+                .contains("min-effect 0.500");
 
         LocalStack.Settings settings = LocalStack.Settings.defaults(repository).withDataDirectory(data)
                 .onFreePorts();
@@ -151,7 +152,11 @@ class DemoEndToEndTest {
             JsonNode rejected = decisions.get("fashion.fashion-target.v2");
             assertThat(rejected.path("promoted").asBoolean()).isFalse();
             assertThat(rejected.path("productionVersion").asLong()).isEqualTo(production.path("version").asLong());
-            assertThat(rejected.path("reasons").toString()).contains("min-improvement 0.500");
+            assertThat(rejected.path("reasons").toString()).contains("min-effect 0.500");
+            assertThat(rejected.path("statistics").path("overall").path("images").asInt())
+                    .isEqualTo(rejected.path("candidateMetrics").path("imagesEvaluated").asInt());
+            assertThat(rejected.path("statistics").path("overall").path("verdict").asText()).isEqualTo("FAIL");
+            assertThat(rejected.path("statistics").path("perClass")).hasSize(TARGET.size());
         }
     }
 

@@ -273,7 +273,7 @@ class RegistryCommandsTest {
                                boolean promoted, String... reasons) {
         evaluator.post(RegistryClient.path("models", candidate.model(), "promotions"), new PromotionRequest(
                 candidate.runId(), candidate.version(), production == null ? null : production.version(), promoted,
-                List.of(reasons), candidate.metrics(), production == null ? null : production.metrics()),
+                List.of(reasons), candidate.metrics(), production == null ? null : production.metrics(), null),
                 PromotionView.class);
     }
 

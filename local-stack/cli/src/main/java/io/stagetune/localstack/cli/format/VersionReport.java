@@ -96,6 +96,9 @@ public final class VersionReport {
             }
             text.append('\n');
         }
+        if (decision.statistics() != null) {
+            text.append(PromotionStatisticsTable.render(decision.statistics(), INDENT));
+        }
         for (String reason : decision.reasons()) {
             text.append(INDENT).append("- ").append(reason).append('\n');
         }

@@ -4,6 +4,9 @@ import io.stagetune.common.events.Stage;
 import io.stagetune.common.registry.AliasMoveView;
 import io.stagetune.common.registry.Metrics;
 import io.stagetune.common.registry.MoveResult;
+import io.stagetune.common.registry.PromotionStatistics;
+import io.stagetune.common.registry.PromotionStatistics.Comparison;
+import io.stagetune.common.registry.PromotionStatistics.Verdict;
 import io.stagetune.common.registry.PromotionView;
 import io.stagetune.common.registry.VersionView;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,8 @@ class VersionReportTest {
     void reportsMetricsMatrixLineageCandidateAndHistory() {
         PromotionView rejected = new PromotionView(2, "fashion", "fashion.shop.v2", 3, 2L, false,
                 List.of("accuracy 0.700 vs production 0.750: -0.050 does not beat production"),
-                new Metrics(0.7, null, null, 0.65, 8, null, null), METRICS, "evaluator", T0.plusSeconds(60), null);
+                new Metrics(0.7, null, null, 0.65, 8, null, null), METRICS, null, "evaluator", T0.plusSeconds(60),
+                null);
         List<AliasMoveView> history = List.of(
                 new AliasMoveView(1, "fashion", "production", null, 2, T0, "evaluator", "first version"),
                 new AliasMoveView(2, "fashion", "production", 2L, 3, T0.plusSeconds(120), "admin", "manual"),
@@ -87,10 +91,39 @@ class VersionReportTest {
     }
 
     @Test
+    void printsThePairedStatisticsOfADecisionOverallAndPerClass() {
+        PromotionStatistics statistics = new PromotionStatistics("paired", 0.05, 0.0, 0.05, 10, 0,
+                new Comparison(null, 5000, 0.95, 0.96, 125, 75, 0.01, 0.0041, 0.0159, 2.5e-4, Verdict.PASS),
+                List.of(new Comparison("bag", 1000, 0.9, 0.82, 20, 100, -0.08, -0.1019, -0.0581, 5.51e-14,
+                                Verdict.FAIL),
+                        new Comparison("coat", 20, 0.95, 0.9, 0, 1, -0.05, -0.1955, 0.0955, 1.0,
+                                Verdict.NOT_ENOUGH_DATA)));
+        PromotionView rejected = new PromotionView(2, "fashion", "fashion.shop.v2", 3, 2L, false,
+                List.of("class bag: drop exceeds max-class-drop 0.050 with confidence"), METRICS, METRICS, statistics,
+                "evaluator", T0, null);
+
+        assertThat(VersionReport.render(version(2, List.of("production"), LINEAGE), 2L, rejected, "production",
+                List.of())).contains("""
+                Latest candidate
+                  version 3 (run fashion.shop.v2): not promoted 2026-11-22 21:03:11Z by evaluator
+                  accuracy 0.750, macro F1 0.700; production then (version 2): accuracy 0.750, macro F1 0.700
+                  paired gate on the same test images (McNemar: one-sided overall, two-sided per class; 95% intervals)
+                  significance 0.05, min-effect 0.000, max-class-drop 0.050, min-class-images 10
+                  class    images  production  candidate  change          interval   p-value  verdict
+                  bag        1000       0.900      0.820  -0.080  [-0.102, -0.058]  5.51e-14  fail
+                  coat         20       0.950      0.900  -0.050  [-0.196, +0.096]     1.000  not enough data
+                  -------------------------------------------------------------------------------------------
+                  overall    5000       0.950      0.960  +0.010  [+0.004, +0.016]  2.50e-04  pass
+                  - class bag: drop exceeds max-class-drop 0.050 with confidence
+                """);
+    }
+
+    @Test
     void saysWhenTheLatestCandidateIsProductionOrWasPromotedAndMovedAwayFrom() {
         MoveResult move = new MoveResult("fashion", "production", null, 2, true, T0, "evaluator", "promoted");
         PromotionView promoted = new PromotionView(1, "fashion", "fashion.shop.v1", 2, null, true,
-                List.of("no production version yet: accuracy 0.750 on shop v1"), METRICS, null, "evaluator", T0, move);
+                List.of("no production version yet: accuracy 0.750 on shop v1"), METRICS, null, null, "evaluator", T0,
+                move);
 
         assertThat(VersionReport.render(version(2, List.of("production"), LINEAGE), 2L, promoted, "production",
                 List.of())).contains("""

@@ -17,12 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-class PromotionPolicyTest {
+class ThresholdPolicyTest {
 
     private static final List<String> ABC = List.of("a", "b", "c");
     private static final List<String> ABCD = List.of("a", "b", "c", "d");
     private static final EvaluatedVersion PRODUCTION = version("v1", ABC, "a=80/100", "b=80/100", "c=80/100");
-    private static final PromotionPolicy POLICY = PromotionPolicy.defaults();
+    private static final ThresholdPolicy POLICY = ThresholdPolicy.defaults();
 
     static Stream<Arguments> table() {
         return Stream.of(
@@ -93,7 +93,7 @@ class PromotionPolicyTest {
 
     @Test
     void equalMetricsAreNotPromotedEvenWithoutAMinimumImprovement() {
-        PromotionDecision decision = new PromotionPolicy(0, 0.05)
+        PromotionDecision decision = new ThresholdPolicy(0, 0.05)
                 .decide(version("v2", ABC, "a=80/100", "b=80/100", "c=80/100"), Optional.of(PRODUCTION));
 
         assertThat(decision.promoted()).isFalse();
@@ -131,7 +131,7 @@ class PromotionPolicyTest {
 
     @Test
     void rejectsThresholdsOutsideZeroToOne() {
-        assertThatThrownBy(() -> new PromotionPolicy(-0.1, 0.05)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PromotionPolicy(0.01, 1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ThresholdPolicy(-0.1, 0.05)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ThresholdPolicy(0.01, 1.5)).isInstanceOf(IllegalArgumentException.class);
     }
 }
