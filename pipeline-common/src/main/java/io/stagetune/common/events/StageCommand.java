@@ -13,8 +13,8 @@ import java.util.UUID;
  * Train one stage of a run. Carries the run's whole plan and its position in it, so a worker needs no
  * lookup to know which stage comes next.
  *
- * @param baseBackbone     object URI of the TorchScript backbone the run starts from, unless it is warm-started (then the
- *                         base backbone production's lineage started from)
+ * @param baseBackbone     object URI of the TorchScript backbone the run starts from, unless it is warm-started
+ *                         (then the base backbone that production's lineage started from)
  * @param parentCheckpoint checkpoint folder URI the stage starts from; {@code null} for the plan's first stage
  * @param hyperparameters  overrides of the trainer's defaults (learning rates, epochs, patience, ...)
  * @param warmStart        the production version the run starts from, or null when it starts from the base backbone

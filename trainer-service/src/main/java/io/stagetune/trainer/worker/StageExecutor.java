@@ -38,8 +38,9 @@ import java.util.stream.Stream;
 
 /**
  * Carries out one stage command under its lease: fetch the dataset version's images into the local cache, load the
- * starting weights (the base backbone, the production version of a warm start, or the parent checkpoint), resume from the stage's last recorded epoch
- * checkpoint if an earlier holder left one, train, and make the result the stage's checkpoint. Every epoch checkpoint
+ * starting weights (the base backbone, a warm start's production version, or the parent checkpoint), resume from the
+ * stage's last recorded epoch checkpoint if an earlier holder left one, train, and make the result the stage's
+ * checkpoint. Every epoch checkpoint
  * and the result are written under this holder's attempt ({@link CheckpointStore}) and count only once the lease
  * accepts them: a worker whose lease was taken over gets {@link io.stagetune.trainer.lease.LeaseLostException}
  * instead, deletes what it wrote that nobody accepted, and stops. A stage whose checkpoint is already complete is not
