@@ -1,5 +1,6 @@
 package io.stagetune.registry;
 
+import io.stagetune.common.checkpoint.WarmStart;
 import io.stagetune.common.events.Stage;
 import io.stagetune.common.registry.RunStatus;
 import io.stagetune.registry.repository.JsonColumns;
@@ -62,6 +63,12 @@ public class Run {
 
     private String labels;
 
+    @Column(name = "warm_start_version")
+    private Long warmStartVersion;
+
+    @Column(name = "warm_start_checkpoint", length = 1000)
+    private String warmStartCheckpoint;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -96,6 +103,12 @@ public class Run {
         this.labels = labels == null ? null : JsonColumns.write(labels);
         this.createdAt = now;
         this.updatedAt = now;
+    }
+
+    /** Records the production version the run starts from (null: its base backbone); set once, at creation. */
+    public void startFrom(WarmStart warmStart) {
+        warmStartVersion = warmStart == null ? null : warmStart.version();
+        warmStartCheckpoint = warmStart == null ? null : warmStart.checkpoint();
     }
 
     /** Applies a status change; the first RUNNING sets the start time, a terminal status the finish time. */
@@ -173,6 +186,10 @@ public class Run {
 
     public List<String> labels() {
         return JsonColumns.stringList(labels);
+    }
+
+    public WarmStart warmStart() {
+        return warmStartVersion == null ? null : new WarmStart(warmStartVersion, warmStartCheckpoint);
     }
 
     public Instant createdAt() {

@@ -344,8 +344,18 @@ abstract class RegistryScenarios {
                 .body("runId", is(List.of("fashion.shop.v4")));
         given().get("/runs/nope").then().statusCode(404).body("error", containsString("'nope'"));
 
+        given().get("/runs/fashion.shop.v4").then().body("warmStart", nullValue());
+
+        // A warm-started run records the production version it starts from.
         as(TRAINER).body(Map.of("runId", "plan-full", "model", "runs-model", "datasetId", "shop", "datasetVersion", 5,
-                "plan", List.of("FULL"))).post("/runs").then().statusCode(201);
+                "plan", List.of("FULL"), "warmStart", Map.of("version", 3, "checkpoint",
+                        "s3://checkpoints/runs-model/fashion.shop.v4/full/"))).post("/runs").then().statusCode(201)
+                .body("warmStart.version", is(3))
+                .body("warmStart.checkpoint", is("s3://checkpoints/runs-model/fashion.shop.v4/full/"));
+        given().get("/runs/plan-full").then().body("warmStart.version", is(3));
+        as(TRAINER).body(Map.of("runId", "warm-zero", "model", "runs-model", "datasetId", "shop", "datasetVersion", 6,
+                "warmStart", Map.of("version", 0, "checkpoint", "s3://checkpoints/x/"))).post("/runs").then()
+                .statusCode(400).body("error", containsString("version"));
         as(TRAINER).body(Map.of("stages", Map.of("HEAD", "RUNNING"))).patch("/runs/plan-full")
                 .then().statusCode(400).body("error", containsString("HEAD is not in run 'plan-full'"));
     }

@@ -62,6 +62,7 @@ public class RunService {
             Run run = new Run(request.runId(), model, request.datasetId(), request.datasetVersion(), plan,
                     request.baseBackbone(), request.trigger(), request.hyperparameters(), request.trainImages(),
                     request.labels(), Checks.now());
+            run.startFrom(request.warmStart());
             runs.persist(run);
             return new Creation(view(run), true);
         });
@@ -118,6 +119,9 @@ public class RunService {
         Checks.positive("datasetVersion", request.datasetVersion());
         Checks.optional("baseBackbone", request.baseBackbone(), Checks.MAX_URI);
         Checks.optional("trigger", request.trigger(), Checks.MAX_URI);
+        if (request.warmStart() != null) {
+            Checks.required("warmStart.checkpoint", request.warmStart().checkpoint(), Checks.MAX_URI);
+        }
         if (request.trainImages() != null && request.trainImages() < 0) {
             throw RegistryException.badRequest("trainImages must be a number >= 0, got " + request.trainImages());
         }
@@ -131,6 +135,6 @@ public class RunService {
         return new RunView(run.id(), run.model().name(), run.datasetId(), run.datasetVersion(), run.plan(),
                 run.status(), run.stageStatus(), run.baseBackbone(), run.trigger(), run.message(),
                 run.hyperparameters(), run.trainImages(), run.labels(), run.createdAt(), run.updatedAt(),
-                run.startedAt(), run.finishedAt());
+                run.startedAt(), run.finishedAt(), run.warmStart());
     }
 }

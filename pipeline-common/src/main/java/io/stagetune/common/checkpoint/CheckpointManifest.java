@@ -17,8 +17,10 @@ import java.util.Map;
  * @param bestEpoch        the epoch whose weights were kept
  * @param valAccuracy      validation accuracy of that epoch
  * @param preprocessing    the one preprocessing every later use of the model must apply
- * @param parentCheckpoint the folder this stage started from, null for the plan's first stage
- * @param baseBackbone     the backbone the run started from
+ * @param parentCheckpoint the folder this stage started from: the previous stage's, or for the first stage of a
+ *                         warm-started run the production version's; null for a first stage from the base backbone
+ * @param baseBackbone     the base backbone the model's lineage starts from
+ * @param warmStart        the production version the run started from, null when it started from the base backbone
  */
 public record CheckpointManifest(
         int formatVersion,
@@ -37,7 +39,8 @@ public record CheckpointManifest(
         String parentCheckpoint,
         String baseBackbone,
         Map<String, String> hyperparameters,
-        Instant createdAt) {
+        Instant createdAt,
+        WarmStart warmStart) {
 
     public static final int FORMAT_VERSION = 1;
     public static final String FILE = "checkpoint.json";
@@ -49,6 +52,16 @@ public record CheckpointManifest(
         plan = plan == null ? List.of() : List.copyOf(plan);
         labels = labels == null ? List.of() : List.copyOf(labels);
         hyperparameters = hyperparameters == null ? Map.of() : Map.copyOf(hyperparameters);
+    }
+
+    /** A checkpoint of a run that started from its base backbone. */
+    public CheckpointManifest(int formatVersion, String model, String runId, Stage stage, int stageIndex,
+                              List<Stage> plan, String datasetId, int datasetVersion, List<String> labels,
+                              int bestEpoch, int epochs, double valAccuracy, Preprocessing preprocessing,
+                              String parentCheckpoint, String baseBackbone, Map<String, String> hyperparameters,
+                              Instant createdAt) {
+        this(formatVersion, model, runId, stage, stageIndex, plan, datasetId, datasetVersion, labels, bestEpoch,
+                epochs, valAccuracy, preprocessing, parentCheckpoint, baseBackbone, hyperparameters, createdAt, null);
     }
 
     public boolean lastStage() {

@@ -1,6 +1,7 @@
 package io.stagetune.common.events;
 
 import io.stagetune.common.Topics;
+import io.stagetune.common.checkpoint.WarmStart;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,9 +13,11 @@ import java.util.UUID;
  * Train one stage of a run. Carries the run's whole plan and its position in it, so a worker needs no
  * lookup to know which stage comes next.
  *
- * @param baseBackbone     object URI of the TorchScript backbone the run starts from
+ * @param baseBackbone     object URI of the TorchScript backbone the run starts from, unless it is warm-started
+ *                         (then the base backbone that production's lineage started from)
  * @param parentCheckpoint checkpoint folder URI the stage starts from; {@code null} for the plan's first stage
  * @param hyperparameters  overrides of the trainer's defaults (learning rates, epochs, patience, ...)
+ * @param warmStart        the production version the run starts from, or null when it starts from the base backbone
  */
 public record StageCommand(
         UUID eventId,
@@ -29,7 +32,8 @@ public record StageCommand(
         Stage stage,
         String baseBackbone,
         String parentCheckpoint,
-        Map<String, String> hyperparameters) implements PipelineEvent {
+        Map<String, String> hyperparameters,
+        WarmStart warmStart) implements PipelineEvent {
 
     public StageCommand {
         Objects.requireNonNull(runId, "runId");
@@ -50,11 +54,37 @@ public record StageCommand(
         hyperparameters = hyperparameters == null ? Map.of() : Map.copyOf(hyperparameters);
     }
 
-    /** The first command of a run. */
+    /** A command of a run that starts from its base backbone. */
+    public StageCommand(UUID eventId, int schemaVersion, Instant occurredAt, String runId, String model,
+                        String datasetId, int datasetVersion, List<Stage> plan, int stageIndex, Stage stage,
+                        String baseBackbone, String parentCheckpoint, Map<String, String> hyperparameters) {
+        this(eventId, schemaVersion, occurredAt, runId, model, datasetId, datasetVersion, plan, stageIndex, stage,
+                baseBackbone, parentCheckpoint, hyperparameters, null);
+    }
+
+    /** The first command of a run from its base backbone. */
     public static StageCommand first(String runId, String model, String datasetId, int datasetVersion,
                                      List<Stage> plan, String baseBackbone, Map<String, String> hyperparameters) {
+        return first(runId, model, datasetId, datasetVersion, plan, baseBackbone, hyperparameters, null);
+    }
+
+    /** The first command of a run, from {@code warmStart} (or from the base backbone when it is null). */
+    public static StageCommand first(String runId, String model, String datasetId, int datasetVersion,
+                                     List<Stage> plan, String baseBackbone, Map<String, String> hyperparameters,
+                                     WarmStart warmStart) {
         return new StageCommand(PipelineEvent.newId(), SCHEMA_VERSION, PipelineEvent.now(), runId, model, datasetId,
-                datasetVersion, plan, 0, null, baseBackbone, null, hyperparameters);
+                datasetVersion, plan, 0, null, baseBackbone, null, hyperparameters, warmStart);
+    }
+
+    /**
+     * The checkpoint this stage starts from: its parent stage's, or for a warm-started run's first stage the
+     * production version's; null for a first stage from the base backbone. It is the stage's lineage parent.
+     */
+    public String startCheckpoint() {
+        if (parentCheckpoint != null) {
+            return parentCheckpoint;
+        }
+        return warmStart == null ? null : warmStart.checkpoint();
     }
 
     public boolean isLastStage() {
@@ -67,7 +97,7 @@ public record StageCommand(
             throw new IllegalStateException("stage " + stage + " is the last of plan " + plan);
         }
         return new StageCommand(PipelineEvent.newId(), SCHEMA_VERSION, PipelineEvent.now(), runId, model, datasetId,
-                datasetVersion, plan, stageIndex + 1, null, baseBackbone, checkpoint, hyperparameters);
+                datasetVersion, plan, stageIndex + 1, null, baseBackbone, checkpoint, hyperparameters, warmStart);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.stagetune.common.registry;
 
+import io.stagetune.common.checkpoint.WarmStart;
 import io.stagetune.common.events.Stage;
 
 import java.util.List;
@@ -13,8 +14,17 @@ import java.util.Map;
  * @param hyperparameters the overrides every stage command of the run carries
  * @param trainImages     training images in the dataset version, what the trainer's next trigger compares against
  * @param labels          the dataset version's labels, likewise
+ * @param warmStart       the production version the run starts from, resolved when it was planned; null: the base
  */
 public record RunRequest(String runId, String model, String datasetId, Integer datasetVersion, List<Stage> plan,
                          String baseBackbone, String trigger, Map<String, String> hyperparameters,
-                         Integer trainImages, List<String> labels) {
+                         Integer trainImages, List<String> labels, WarmStart warmStart) {
+
+    /** A run that starts from its base backbone. */
+    public RunRequest(String runId, String model, String datasetId, Integer datasetVersion, List<Stage> plan,
+                      String baseBackbone, String trigger, Map<String, String> hyperparameters,
+                      Integer trainImages, List<String> labels) {
+        this(runId, model, datasetId, datasetVersion, plan, baseBackbone, trigger, hyperparameters, trainImages,
+                labels, null);
+    }
 }

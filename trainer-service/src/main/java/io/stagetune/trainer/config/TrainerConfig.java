@@ -18,6 +18,8 @@ import java.util.Optional;
  * trainer.models.fashion.base-backbone=s3://models/resnet18-embedding.pt
  * trainer.models.fashion.plan=HEAD,LAYER4,FULL
  * trainer.models.fashion.hyperparameters.max-epochs=10
+ * trainer.models.fashion.from=production
+ * trainer.models.fashion.warm-plan=LAYER4,FULL
  * </pre>
  * With {@code trainer.registry.url} set, the model registry owns the runs and a base backbone may be a registry
  * reference, {@code models:/<model>@<alias>}.
@@ -47,8 +49,33 @@ public interface TrainerConfig {
         @WithDefault("HEAD,LAYER4,FULL")
         List<Stage> plan();
 
+        /**
+         * Where a run starts: {@code base} (the base backbone and a fresh head) or {@code production} (the model's
+         * production version: its backbone, and its head with rows matched to the dataset's labels), falling back
+         * to the base while the model has no production version. Base by default: a run then depends on its
+         * dataset version alone, and one poor production version cannot carry into the next.
+         */
+        @WithDefault("base")
+        StartFrom from();
+
+        /** The plan of a run that starts from production; default: {@link #plan()}. */
+        Optional<List<Stage>> warmPlan();
+
+        /**
+         * Multiplies every stage's learning rates (head and backbone) in a run that starts from production, which
+         * needs to adjust trained weights rather than learn from the base (a hyperparameter
+         * {@code learningRateFactor} set for the model wins).
+         */
+        @WithDefault("0.3")
+        float warmLearningRateFactor();
+
         /** Overrides of the trainer's defaults, passed along in every stage command. */
         Map<String, String> hyperparameters();
+    }
+
+    /** Where a model's runs start ({@code trainer.models.<model>.from}). */
+    enum StartFrom {
+        BASE, PRODUCTION
     }
 
     interface Planner {

@@ -51,15 +51,15 @@ public class RetrainPlanner {
     private final Emitter<String> commands;
     private final MeterRegistry registry;
     private final TriggerPolicy policy;
-    private final BaseBackbones bases;
+    private final StartingPoints starts;
     private final Clock clock;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     public RetrainPlanner(TrainerConfig config, RunStore runs,
                           @Channel("training-commands-out") Emitter<String> commands, MeterRegistry registry,
-                          BaseBackbones bases) {
+                          StartingPoints starts) {
         this.config = config;
-        this.bases = bases;
+        this.starts = starts;
         this.runs = runs;
         this.commands = commands;
         this.registry = registry;
@@ -145,8 +145,9 @@ public class RetrainPlanner {
     }
 
     /**
-     * Records and starts a run. The base backbone is resolved now and recorded in the run and its commands, so a
-     * later move of a referenced alias never changes a run.
+     * Records and starts a run. Where it starts (the base backbone, or for a warm start the production version) is
+     * resolved now and recorded in the run and its commands, so a later move of a referenced alias never changes a
+     * run.
      *
      * @return the run, or empty when this model already has a run on this dataset version
      * @throws UnresolvableBaseException when the model's {@code models:/} base backbone does not resolve
@@ -157,8 +158,9 @@ public class RetrainPlanner {
         if (runs.find(model, runId).isPresent()) {
             return Optional.empty();
         }
-        Run run = new Run(runId, model, datasetId, version, modelConfig.plan(), bases.resolve(model),
-                modelConfig.hyperparameters(), trainImages, labels, reason, clock.instant(), false);
+        StartingPoints.Start start = starts.resolve(model, modelConfig);
+        Run run = new Run(runId, model, datasetId, version, start.plan(), start.baseBackbone(),
+                start.hyperparameters(), trainImages, labels, reason, clock.instant(), false, start.warmStart());
         if (!runs.create(run)) {
             return Optional.empty();
         }
@@ -169,7 +171,7 @@ public class RetrainPlanner {
 
     private Run send(Run run) {
         StageCommand first = StageCommand.first(run.runId(), run.model(), run.datasetId(), run.datasetVersion(),
-                run.plan(), run.baseBackbone(), run.hyperparameters());
+                run.plan(), run.baseBackbone(), run.hyperparameters(), run.warmStart());
         EventSender.send(commands, first, SEND_TIMEOUT);
         Run started = run.asStarted();
         runs.update(started);

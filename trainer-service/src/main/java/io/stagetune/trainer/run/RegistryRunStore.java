@@ -30,7 +30,7 @@ public class RegistryRunStore implements RunStore {
         try {
             return registry.createRun(new RunRequest(run.runId(), run.model(), run.datasetId(), run.datasetVersion(),
                     run.plan(), run.baseBackbone(), run.trigger(), run.hyperparameters(), run.trainImages(),
-                    run.labels()));
+                    run.labels(), run.warmStart()));
         } catch (RegistryRefusedException e) {
             if (e.status() == 409) {
                 return false;
@@ -81,6 +81,7 @@ public class RegistryRunStore implements RunStore {
     static Run toRun(RunView view) {
         return new Run(view.runId(), view.model(), view.datasetId(), view.datasetVersion(), view.plan(),
                 view.baseBackbone(), view.hyperparameters(), view.trainImages() == null ? 0 : view.trainImages(),
-                view.labels(), view.trigger(), view.createdAt(), view.status() != RunStatus.PENDING);
+                view.labels(), view.trigger(), view.createdAt(), view.status() != RunStatus.PENDING,
+                view.warmStart());
     }
 }

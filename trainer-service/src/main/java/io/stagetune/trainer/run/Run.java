@@ -1,5 +1,6 @@
 package io.stagetune.trainer.run;
 
+import io.stagetune.common.checkpoint.WarmStart;
 import io.stagetune.common.events.Stage;
 import io.stagetune.common.storage.ObjectKeys;
 
@@ -19,10 +20,11 @@ import java.util.Map;
  * @param labels      the version's labels, likewise
  * @param trigger     why the run started (policy reason, or "manual by &lt;who&gt;")
  * @param started     whether the first stage command was acknowledged by the broker
+ * @param warmStart   the production version the run starts from, resolved when it was planned; null: the base
  */
 public record Run(String runId, String model, String datasetId, int datasetVersion, List<Stage> plan,
                   String baseBackbone, Map<String, String> hyperparameters, int trainImages, List<String> labels,
-                  String trigger, Instant createdAt, boolean started) {
+                  String trigger, Instant createdAt, boolean started, WarmStart warmStart) {
 
     public Run {
         plan = List.copyOf(plan);
@@ -32,7 +34,7 @@ public record Run(String runId, String model, String datasetId, int datasetVersi
 
     public Run asStarted() {
         return new Run(runId, model, datasetId, datasetVersion, plan, baseBackbone, hyperparameters, trainImages,
-                labels, trigger, createdAt, true);
+                labels, trigger, createdAt, true, warmStart);
     }
 
     /** {@code <model>.<dataset>.v<N>} when that is a valid name, else a digest of it. */

@@ -17,7 +17,8 @@ import java.util.Objects;
  *                        the parent checkpoint's {@code backbone.pt} for later ones
  * @param parentHead      the parent checkpoint's {@code head.safetensors}, or null for a fresh head
  * @param labels          the ordered label list; the sources' label indices refer to it
- * @param hyperparameters learning rates, epochs, unfrozen prefixes, ...
+ * @param hyperparameters learning rates, epochs, unfrozen prefixes, ...; resolved for the number of training
+ *                        images ({@link StageHyperparameters#forTrainingImages}): the epochs the rule chooses
  * @param training        training images (augmented by the source's train transform)
  * @param validation      validation images (eval transform), for early stopping and the best epoch
  * @param resumeFrom      an epoch checkpoint written by {@link EpochSnapshot#saveTo} to resume from, or null
@@ -45,6 +46,7 @@ public record StageRequest(Stage stage, Path backbone, Path parentHead, List<Str
         if (training.size() == 0 || validation.size() == 0) {
             throw new IllegalArgumentException("training and validation images must not be empty");
         }
+        hyperparameters = hyperparameters.forTrainingImages(training.size());
         if (preprocessingThreads < 0) {
             throw new IllegalArgumentException("preprocessing threads must be 0 (automatic) or more, got "
                     + preprocessingThreads);

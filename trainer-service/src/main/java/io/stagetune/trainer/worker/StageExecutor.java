@@ -38,8 +38,9 @@ import java.util.stream.Stream;
 
 /**
  * Carries out one stage command under its lease: fetch the dataset version's images into the local cache, load the
- * starting weights (the base backbone, or the parent checkpoint), resume from the stage's last recorded epoch
- * checkpoint if an earlier holder left one, train, and make the result the stage's checkpoint. Every epoch checkpoint
+ * starting weights (the base backbone, a warm start's production version, or the parent checkpoint), resume from the
+ * stage's last recorded epoch checkpoint if an earlier holder left one, train, and make the result the stage's
+ * checkpoint. Every epoch checkpoint
  * and the result are written under this holder's attempt ({@link CheckpointStore}) and count only once the lease
  * accepts them: a worker whose lease was taken over gets {@link io.stagetune.trainer.lease.LeaseLostException}
  * instead, deletes what it wrote that nobody accepted, and stops. A stage whose checkpoint is already complete is not
@@ -131,7 +132,15 @@ public class StageExecutor {
         DatasetVersion version = manifests.version(command.datasetId(), command.datasetVersion())
                 .orElseThrow(() -> new IllegalArgumentException("dataset " + command.datasetId() + " has no version "
                         + command.datasetVersion()));
-        if (command.parentCheckpoint() == null) {
+        if (command.parentCheckpoint() == null && command.warmStart() != null) {
+            // A warm start: production's backbone and head; the head's rows follow this dataset version's labels.
+            CheckpointManifest production = checkpoints.download(command.warmStart().checkpoint(), start);
+            labels = version.labels();
+            preprocessing = production.preprocessing();
+            head = start.resolve(CheckpointManifest.HEAD_FILE);
+            LOG.infof("run %s stage %s starts from production version %d (labels %s, now %s)", command.runId(),
+                    command.stage(), command.warmStart().version(), production.labels(), labels);
+        } else if (command.parentCheckpoint() == null) {
             checkpoints.downloadObject(command.baseBackbone(), backbone);
             labels = version.labels();
             preprocessing = settings.preprocessing();
@@ -183,8 +192,8 @@ public class StageExecutor {
         CheckpointManifest manifest = new CheckpointManifest(CheckpointManifest.FORMAT_VERSION, command.model(),
                 command.runId(), command.stage(), command.stageIndex(), command.plan(), command.datasetId(),
                 command.datasetVersion(), labels, result.progress().bestEpoch(), result.progress().epoch(),
-                result.progress().bestValAccuracy(), preprocessing, command.parentCheckpoint(),
-                command.baseBackbone(), command.hyperparameters(), Instant.now());
+                result.progress().bestValAccuracy(), preprocessing, command.startCheckpoint(),
+                command.baseBackbone(), command.hyperparameters(), Instant.now(), command.warmStart());
         String attempt = checkpoints.saveAttempt(command, lease.token(), output, manifest);
         try {
             lease.complete(attempt);

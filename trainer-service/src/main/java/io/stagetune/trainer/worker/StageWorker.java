@@ -284,7 +284,7 @@ public class StageWorker {
                 UUID.nameUUIDFromBytes(("checkpoint:" + outcome.uri()).getBytes()), PipelineEvent.SCHEMA_VERSION,
                 PipelineEvent.now(), command.runId(), command.model(), command.datasetId(), command.datasetVersion(),
                 command.plan(), command.stageIndex(), command.stage(), command.isLastStage(), outcome.uri(),
-                command.parentCheckpoint(), command.baseBackbone(), checkpoint.labels(), checkpoint.bestEpoch(),
+                command.startCheckpoint(), command.baseBackbone(), checkpoint.labels(), checkpoint.bestEpoch(),
                 checkpoint.valAccuracy());
         EventSender.send(checkpoints, published, SEND_TIMEOUT);
         if (!command.isLastStage()) {
@@ -292,7 +292,7 @@ public class StageWorker {
             StageCommand stable = new StageCommand(UUID.nameUUIDFromBytes(("next:" + outcome.uri()).getBytes()),
                     next.schemaVersion(), next.occurredAt(), next.runId(), next.model(), next.datasetId(),
                     next.datasetVersion(), next.plan(), next.stageIndex(), next.stage(), next.baseBackbone(),
-                    next.parentCheckpoint(), next.hyperparameters());
+                    next.parentCheckpoint(), next.hyperparameters(), next.warmStart());
             EventSender.send(commands, stable, SEND_TIMEOUT);
         }
         lease.published();

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Two models on dataset {@code quick}, each a one-stage plan that trains in seconds: {@code quick} from a backbone
- * in the store, {@code tuned} from the backbone of whatever {@code quick-base@production} is in the registry.
+ * in the store, {@code tuned} from the backbone of whatever {@code quick-base@production} is in the registry; and
+ * {@code warm}, on dataset {@code quickwarm}, from its own production version once it has one (a LAYER4 plan then).
  * Registry retries are short, so an outage test does not wait long after the registry is back.
  */
 public class RegistryRunsProfile implements QuarkusTestProfile {
@@ -23,7 +24,13 @@ public class RegistryRunsProfile implements QuarkusTestProfile {
                 "trainer.models.tuned.plan", "HEAD",
                 "trainer.registry.retry-backoff", "200ms",
                 "trainer.registry.max-retry-backoff", "1s"));
-        for (String model : List.of("quick", "tuned")) {
+        config.putAll(Map.of(
+                "trainer.models.warm.dataset", "quickwarm",
+                "trainer.models.warm.base-backbone", "s3://checkpoints/_backbones/resnet-tiny.pt",
+                "trainer.models.warm.plan", "HEAD",
+                "trainer.models.warm.from", "production",
+                "trainer.models.warm.warm-plan", "LAYER4"));
+        for (String model : List.of("quick", "tuned", "warm")) {
             String prefix = "trainer.models." + model + ".hyperparameters.";
             config.putAll(Map.of(prefix + "maxEpochs", "2", prefix + "patience", "2",
                     prefix + "headLearningRate", "0.02", prefix + "\"preprocessing.resize\"", "28",

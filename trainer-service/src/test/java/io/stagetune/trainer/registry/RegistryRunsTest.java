@@ -11,8 +11,11 @@ import io.stagetune.testsupport.InjectS3;
 import io.stagetune.testsupport.RegistryProcess;
 import io.stagetune.testsupport.RegistryTestResource;
 import io.stagetune.testsupport.TopicEvents;
+import io.stagetune.common.checkpoint.CheckpointManifest;
+import io.stagetune.common.checkpoint.WarmStart;
 import io.stagetune.common.events.DatasetVersionCreated;
 import io.stagetune.common.events.Split;
+import io.stagetune.common.events.Stage;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.storage.ObjectKeys;
 import io.stagetune.common.storage.ObjectStore;
@@ -38,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * and store: a burst of dataset versions creates one run there and its stage progress shows up; a
  * {@code models:/<model>@<alias>} base backbone that does not resolve starts no run (409 for a manual trigger),
  * and once it does, the next dataset version's run records the resolved backbone and keeps it when the alias
- * moves; and a registry outage delays planning without losing it.
+ * moves; a registry outage delays planning without losing it; and a model that starts from production starts from
+ * the base until it has a production version, then from the version production pointed at when its run was planned.
  */
 @QuarkusTest
 @TestProfile(RegistryRunsProfile.class)
@@ -137,20 +141,70 @@ class RegistryRunsTest {
                 .containsExactly("quick.quick.v3", "quick.quick.v4", "quick.quick.v5");
     }
 
+    @Test
+    @Order(4)
+    void aModelFromProductionStartsFromTheBaseUntilItHasOneThenFromTheVersionItWasPlannedWith() throws Exception {
+        ObjectStore store = new ObjectStore(s3.settings());
+        List<String> first = List.of("bag", "sneaker", "trouser");
+        TrainingDataset.create(store, "quickwarm", 1, first);
+        TopicEvents.publish(kafka.bootstrapServers(), version("quickwarm", 1, 60, first));
+        StageCommand fromBase = commandsFor("warm.quickwarm.v1", 1, Duration.ofSeconds(30)).get(0);
+        assertThat(fromBase.warmStart()).as("no production version yet: the base").isNull();
+        assertThat(fromBase.plan()).containsExactly(Stage.HEAD);
+        assertThat(fromBase.baseBackbone()).isEqualTo(TrainingDataset.BACKBONE_URI);
+        assertThat(fromBase.hyperparameters()).doesNotContainKey("learningRateFactor");
+        awaitStatus("warm.quickwarm.v1", "COMPLETED");
+        String production = "s3://checkpoints/warm/warm.quickwarm.v1/head/";
+        register("warm", "warm.quickwarm.v1", production, first);
+        moveProduction("warm", 1);
+
+        List<String> next = List.of("sneaker", "t-shirt", "trouser");
+        TrainingDataset.create(store, "quickwarm", 2, next);
+        TopicEvents.publish(kafka.bootstrapServers(), version("quickwarm", 2, 60, next));
+        StageCommand warm = commandsFor("warm.quickwarm.v2", 1, Duration.ofSeconds(30)).get(0);
+        WarmStart fromProduction = new WarmStart(1, production);
+        assertThat(warm.warmStart()).isEqualTo(fromProduction);
+        assertThat(warm.plan()).as("the warm plan").containsExactly(Stage.LAYER4);
+        assertThat(warm.hyperparameters()).containsEntry("learningRateFactor", "0.3");
+        JsonPath run = registry().get("/runs/warm.quickwarm.v2").jsonPath();
+        assertThat(run.getLong("warmStart.version")).isEqualTo(1);
+        assertThat(run.getString("warmStart.checkpoint")).isEqualTo(production);
+
+        // Production moves on while the run trains: the run keeps the version it was planned with.
+        register("warm", "elsewhere", "s3://checkpoints/warm/elsewhere/head/", next);
+        moveProduction("warm", 2);
+        awaitStatus("warm.quickwarm.v2", "COMPLETED");
+        CheckpointManifest trained = TrainingDataset.manifest(store,
+                "s3://checkpoints/warm/warm.quickwarm.v2/layer4/");
+        assertThat(trained.warmStart()).isEqualTo(fromProduction);
+        assertThat(trained.parentCheckpoint()).as("lineage: production version 1").isEqualTo(production);
+        assertThat(trained.labels()).containsExactlyElementsOf(next);
+        assertThat(registry().get("/runs/warm.quickwarm.v2").jsonPath().getLong("warmStart.version"))
+                .isEqualTo(1);
+    }
+
     private static io.restassured.specification.RequestSpecification registry() {
         return given().baseUri(RegistryTestResource.registry().url());
     }
 
     private static void registerBase(String checkpoint) {
+        register("quick-base", "base-run", checkpoint, LABELS);
+    }
+
+    private static void register(String model, String runId, String checkpoint, List<String> labels) {
         registry().header("Authorization", "Bearer " + RegistryProcess.ADMIN_TOKEN).contentType("application/json")
-                .body(Map.of("runId", "base-run", "stage", "FULL", "checkpoint", checkpoint, "labels", LABELS))
-                .post("/models/quick-base/versions").then().statusCode(201);
+                .body(Map.of("runId", runId, "stage", "FULL", "checkpoint", checkpoint, "labels", labels))
+                .post("/models/" + model + "/versions").then().statusCode(201);
     }
 
     private static void moveProduction(long version) {
+        moveProduction("quick-base", version);
+    }
+
+    private static void moveProduction(String model, long version) {
         registry().header("Authorization", "Bearer " + RegistryProcess.ADMIN_TOKEN).contentType("application/json")
                 .body(Map.of("version", version, "reason", "base for fine-tuning"))
-                .put("/models/quick-base/aliases/production").then().statusCode(200);
+                .put("/models/" + model + "/aliases/production").then().statusCode(200);
     }
 
     private static JsonPath awaitStatus(String runId, String status) {
@@ -165,14 +219,20 @@ class RegistryRunsTest {
 
     /** A version of dataset quick with {@code trainImages} training images over the three labels. */
     private static DatasetVersionCreated version(int version, int trainImages) {
+        return version("quick", version, trainImages, LABELS);
+    }
+
+    /** A version of {@code datasetId} with {@code trainImages} training images over {@code labels}. */
+    private static DatasetVersionCreated version(String datasetId, int version, int trainImages,
+                                                 List<String> labels) {
         Map<String, Map<Split, Integer>> counts = new TreeMap<>();
-        for (int i = 0; i < LABELS.size(); i++) {
-            int share = trainImages / LABELS.size() + (i < trainImages % LABELS.size() ? 1 : 0);
-            counts.put(LABELS.get(i), Map.of(Split.TRAIN, share, Split.TEST, 2));
+        for (int i = 0; i < labels.size(); i++) {
+            int share = trainImages / labels.size() + (i < trainImages % labels.size() ? 1 : 0);
+            counts.put(labels.get(i), Map.of(Split.TRAIN, share, Split.TEST, 2));
         }
         int images = counts.values().stream().mapToInt(c -> c.values().stream().mapToInt(i -> i).sum()).sum();
-        return new DatasetVersionCreated(UUID.randomUUID(), 1, Instant.now(), "quick", version,
-                version == 1 ? null : version - 1, ObjectKeys.manifest("quick", version), LABELS, counts, images,
+        return new DatasetVersionCreated(UUID.randomUUID(), 1, Instant.now(), datasetId, version,
+                version == 1 ? null : version - 1, ObjectKeys.manifest(datasetId, version), labels, counts, images,
                 Map.of(Split.TRAIN, trainImages), List.of());
     }
 }

@@ -4,6 +4,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagetune.common.Topics;
 import io.stagetune.common.checkpoint.CheckpointManifest;
+import io.stagetune.common.checkpoint.HeadWeights;
+import io.stagetune.common.checkpoint.WarmStart;
 import io.stagetune.localstack.infrastructure.EmbeddedKafka;
 import io.stagetune.localstack.infrastructure.EmbeddedS3;
 import io.stagetune.testsupport.InjectKafka;
@@ -19,10 +21,17 @@ import io.stagetune.common.events.Stage;
 import io.stagetune.common.events.StageCommand;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.trainer.lease.StageLeases;
+import io.stagetune.trainer.training.ImageShape;
+import io.stagetune.trainer.training.StageModel;
+import ai.djl.engine.Engine;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -156,6 +165,56 @@ class StageWorkerTest {
     }
 
     @Test
+    void aWarmStartBeginsFromProductionsBackboneWithItsHeadRowsMatchedToTheNewLabels() throws Exception {
+        ObjectStore store = prepare("shop-production");
+        Map<String, String> oneEpoch = new HashMap<>(FAST);
+        oneEpoch.put("maxEpochs", "1");
+        StageCommand trained = StageCommand.first("run-production", "fashion", "shop-production", 1,
+                List.of(Stage.HEAD), TrainingDataset.BACKBONE_URI, oneEpoch);
+        String production = executor.execute(trained, leases.acquire(trained).lease(), (c, report, max) -> { })
+                .uri();
+        // The next version drops bag and brings sandal. A head learning rate of 0 keeps the weights the stage
+        // started from, so its checkpoint shows them.
+        List<String> next = List.of("sandal", "sneaker", "trouser");
+        TrainingDataset.create(store, "shop-next", 1, next);
+        Map<String, String> unchanged = new HashMap<>(oneEpoch);
+        unchanged.put("headLearningRate", "0");
+        StageCommand warm = StageCommand.first("run-warm", "fashion", "shop-next", 1, List.of(Stage.HEAD),
+                TrainingDataset.BACKBONE_URI, unchanged, new WarmStart(7, production));
+        String started = executor.execute(warm, leases.acquire(warm).lease(), (c, report, max) -> { }).uri();
+
+        CheckpointManifest manifest = TrainingDataset.manifest(store, started);
+        assertThat(manifest.labels()).as("the new version's labels, in its order").containsExactlyElementsOf(next);
+        assertThat(manifest.warmStart()).isEqualTo(new WarmStart(7, production));
+        assertThat(manifest.parentCheckpoint()).as("lineage: started from production").isEqualTo(production);
+        assertThat(manifest.preprocessing()).isEqualTo(TrainingDataset.manifest(store, production).preprocessing());
+        Path work = Files.createTempDirectory("warm-start");
+        HeadWeights before = head(store, production, work.resolve("production.safetensors"));
+        HeadWeights after = head(store, started, work.resolve("warm.safetensors"));
+        assertThat(after.labels()).containsExactlyElementsOf(next).doesNotContain("bag");
+        for (String known : List.of("sneaker", "trouser")) {
+            assertThat(row(after, known)).as("row of %s, bit for bit", known).isEqualTo(row(before, known));
+            assertThat(after.bias()[after.labels().indexOf(known)])
+                    .isEqualTo(before.bias()[before.labels().indexOf(known)]);
+        }
+        ImageShape shape = new ImageShape(3, 28, 28);
+        Path baseBackbone = work.resolve("base.pt");
+        Path productionBackbone = work.resolve("production.pt");
+        Path warmBackbone = work.resolve("warm.pt");
+        store.download("checkpoints", "_backbones/resnet-tiny.pt", baseBackbone);
+        store.download("checkpoints", key(production) + CheckpointManifest.BACKBONE_FILE, productionBackbone);
+        store.download("checkpoints", key(started) + CheckpointManifest.BACKBONE_FILE, warmBackbone);
+        Engine.getInstance().setRandomSeed(42);
+        try (StageModel fresh = StageModel.load(baseBackbone, shape, next, null);
+             StageModel fromProduction = StageModel.load(productionBackbone, shape, next, null);
+             StageModel fromWarm = StageModel.load(warmBackbone, shape, next, null)) {
+            assertThat(row(after, "sandal")).as("a new label's row is a fresh head's")
+                    .isEqualTo(row(fresh.headWeights(), "sandal"));
+            assertThat(parameters(fromWarm)).as("the backbone is production's").isEqualTo(parameters(fromProduction));
+        }
+    }
+
+    @Test
     void malformedAndInvalidCommandsGoToTheDeadLetterTopicAndTheWorkerCarriesOn() throws Exception {
         ObjectStore store = new ObjectStore(s3.settings());
         TrainingDataset.uploadBackbone(store);
@@ -182,6 +241,33 @@ class StageWorkerTest {
         TrainingDataset.uploadBackbone(store);
         TrainingDataset.create(store, datasetId, 1, LABELS);
         return store;
+    }
+
+    private static HeadWeights head(ObjectStore store, String checkpoint, Path file) throws Exception {
+        store.download("checkpoints", key(checkpoint) + CheckpointManifest.HEAD_FILE, file);
+        return HeadWeights.read(file);
+    }
+
+    private static float[] row(HeadWeights head, String label) {
+        int row = head.labels().indexOf(label);
+        return Arrays.copyOfRange(head.weight(), row * head.features(), (row + 1) * head.features());
+    }
+
+    private static Map<String, List<Float>> parameters(StageModel model) {
+        Map<String, List<Float>> values = new HashMap<>();
+        model.backboneParameters().forEach((name, parameter) -> {
+            float[] array = parameter.getArray().toFloatArray();
+            List<Float> boxed = new java.util.ArrayList<>(array.length);
+            for (float value : array) {
+                boxed.add(value);
+            }
+            values.put(name, boxed);
+        });
+        return values;
+    }
+
+    private static String key(String checkpointUri) {
+        return checkpointUri.substring("s3://checkpoints/".length());
     }
 
     private List<CheckpointPublished> checkpoints(String runId, int expected, Duration wait) {

@@ -80,7 +80,7 @@ public final class TrainingDataset {
                 "application/json");
     }
 
-    static CheckpointManifest manifest(ObjectStore store, String checkpointUri) {
+    public static CheckpointManifest manifest(ObjectStore store, String checkpointUri) {
         String key = checkpointUri.substring("s3://checkpoints/".length()) + CheckpointManifest.FILE;
         return EventJson.readDocument(store.get("checkpoints", key), CheckpointManifest.class);
     }
