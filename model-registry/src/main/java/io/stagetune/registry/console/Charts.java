@@ -101,11 +101,14 @@ public final class Charts {
         return new RawString(svg.toString());
     }
 
-    /** A greyscale shade for a heat-map cell: white for 0, dark for the largest share; the number is printed too. */
-    public static String shade(double share) {
+    /**
+     * The CSS class of a heat-map cell, {@code h0} (white, nothing) to {@code h9} (darkest, the largest share): ten
+     * greyscale steps, with the number printed in the cell too. A class, not a style per cell, keeps a 50 x 50
+     * matrix small.
+     */
+    public static String heat(double share) {
         double clamped = Math.max(0, Math.min(1, share));
-        long lightness = Math.round(100 - clamped * 72);
-        return "background:hsl(0,0%," + lightness + "%);color:" + (lightness < 55 ? "#fff" : "#000");
+        return "h" + (clamped == 0 ? 0 : Math.max(1, Math.min(9, (int) Math.ceil(clamped * 9))));
     }
 
     static String number(double value) {

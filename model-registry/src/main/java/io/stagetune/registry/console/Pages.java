@@ -25,7 +25,8 @@ public final class Pages {
     public record Row(String label, List<Cell> cells) {
     }
 
-    public record MatrixCell(String text, String style, String title) {
+    /** A heat-map cell: its number, its shade ({@code h0}..{@code h9}) and, where it says more, a title. */
+    public record MatrixCell(String text, String shade, String title) {
     }
 
     public record MatrixRow(String label, List<MatrixCell> cells) {

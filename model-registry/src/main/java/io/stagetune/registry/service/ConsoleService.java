@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Gathers what each console page shows from the registry's own services (the same reads as the JSON API), and
@@ -116,8 +117,8 @@ public class ConsoleService {
             datasetCounts = dataset == null ? found.unreachable()
                     : dataset.imageCount() + " images: " + dataset.counts().values().stream()
                     .flatMap(splits -> splits.entrySet().stream())
-                    .collect(java.util.stream.Collectors.groupingBy(e -> e.getKey().name().toLowerCase(Locale.ROOT),
-                            LinkedHashMap::new, java.util.stream.Collectors.summingInt(Map.Entry::getValue)))
+                    .collect(Collectors.groupingBy(e -> e.getKey().name().toLowerCase(Locale.ROOT),
+                            LinkedHashMap::new, Collectors.summingInt(Map.Entry::getValue)))
                     .toString();
         }
         return new Pages.VersionPage(version, overall, fields, classes, labels,
@@ -288,9 +289,8 @@ public class ConsoleService {
                 long count = row.get(j);
                 double share = normalised ? (total == 0 ? 0 : (double) count / total) : (double) count / Math.max(1,
                         max);
-                String predicted = j < labels.size() ? labels.get(j) : "#" + j;
                 cells.add(new Pages.MatrixCell(normalised ? fraction(share) : Long.toString(count),
-                        Charts.shade(share), label + " predicted as " + predicted));
+                        Charts.heat(share), null));
             }
             rows.add(new Pages.MatrixRow(label, cells));
         }
@@ -316,9 +316,8 @@ public class ConsoleService {
                 long change = after.get(i).get(j) - before.get(i).get(j);
                 boolean better = i == j ? change > 0 : change < 0;
                 String text = change == 0 ? "0" : String.format(Locale.ROOT, "%+d %s", change, better ? "▲" : "▼");
-                cells.add(new Pages.MatrixCell(text, Charts.shade((double) Math.abs(change) / max),
-                        labels.get(i) + " predicted as " + labels.get(j) + (change == 0 ? ": no change"
-                                : better ? ": better" : ": worse")));
+                cells.add(new Pages.MatrixCell(text, Charts.heat((double) Math.abs(change) / max),
+                        change == 0 ? null : better ? "better" : "worse"));
             }
             rows.add(new Pages.MatrixRow(labels.get(i), cells));
         }
