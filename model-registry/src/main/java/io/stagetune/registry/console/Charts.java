@@ -67,6 +67,18 @@ public final class Charts {
             svg.append(format("<text class=\"tick\" x=\"2\" y=\"%d\">%s</text>", pad - 8, number(range[1])));
             svg.append(format("<text class=\"tick\" x=\"2\" y=\"%d\">%s</text>", height - pad, number(range[0])));
             int n = xLabels.size();
+            // Where a new stage starts (the labels are "<stage> <epoch>"), a faint line and the stage's name.
+            String previous = null;
+            for (int i = 0; i < n; i++) {
+                String stage = xLabels.get(i).split(" ")[0];
+                if (!stage.equals(previous)) {
+                    String x = point(i, n, range[0], range, width, height, pad).split(",")[0];
+                    svg.append(format("<line class=\"stage\" x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\"/>"
+                            + "<text class=\"tick\" x=\"%s\" y=\"%d\">%s</text>", x, pad - 10, x, height - pad + 4,
+                            x, height - pad + 16, escape(stage)));
+                    previous = stage;
+                }
+            }
             if (marked >= 0 && marked < n) {
                 String[] xy = point(marked, n, range[1], range, width, height, pad).split(",");
                 svg.append(format("<line class=\"best\" x1=\"%s\" y1=\"%d\" x2=\"%s\" y2=\"%d\"/>"

@@ -49,8 +49,11 @@ public final class Pages {
                               String datasetCounts) {
     }
 
-    /** One rule of the gate as the stored reasons state it: the text, the class it is about, and its outcome. */
-    public record Reason(String text, String label, String outcome) {
+    /**
+     * One rule of the gate as the stored reasons state it: the text, the class it is about (null: the whole model), its
+     * outcome ({@code pass}, {@code fail} or {@code note}) and the threshold it names, if any.
+     */
+    public record Reason(String text, String label, String outcome, String threshold) {
     }
 
     /** A class of a decision: per stored field production, candidate and change, and the rule about the class. */

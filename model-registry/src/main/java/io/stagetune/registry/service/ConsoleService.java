@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
 public class ConsoleService {
 
     private static final Pattern CLASS_REASON = Pattern.compile("^class ([^:]+): ");
+    private static final Pattern THRESHOLD = Pattern.compile("((?:min|max)-[a-z-]+) ([0-9.]+)");
 
     private final ModelService models;
     private final VersionService versions;
@@ -252,7 +253,9 @@ public class ConsoleService {
         } else if (text.contains(" within ") || text.contains(">= min-") || text.startsWith("no production")) {
             outcome = "pass";
         }
-        return new Pages.Reason(text, label, outcome);
+        Matcher threshold = THRESHOLD.matcher(text);
+        return new Pages.Reason(text, label, outcome, threshold.find() ? threshold.group(1) + " "
+                + threshold.group(2) : null);
     }
 
     private static List<String> timeline(List<AliasMoveView> moves) {
@@ -356,6 +359,9 @@ public class ConsoleService {
         double change = after - before;
         String text = isFraction ? String.format(Locale.ROOT, "%+.3f", change)
                 : String.format(Locale.ROOT, "%+.0f", change);
+        if (text.matches("[+-]0(\\.0+)?")) {
+            text = text.substring(1);
+        }
         return new Pages.Cell(text, Double.toString(change), null);
     }
 
