@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -62,6 +64,16 @@ class ConsoleBrowserTest {
     static final String MODEL = "console-shop";
     static final String RUN = "console-shop.shop.v2";
     static final List<String> LABELS = List.of("bag", "boot", "coat", "dress");
+
+    /** What sticks out of the page sideways: "none", or the width it overflows by and the first elements too wide. */
+    static final String OVERFLOW = "var w = document.documentElement.clientWidth;"
+            + "var over = document.documentElement.scrollWidth - w; if (over <= 0) return 'none';"
+            + "function clipped(e) { for (var p = e.parentElement; p; p = p.parentElement) {"
+            + " if (getComputedStyle(p).overflowX !== 'visible') return true; } return false; }"
+            + "var wide = []; document.querySelectorAll('body *').forEach(function (e) {"
+            + " if (wide.length < 4 && e.getBoundingClientRect().right > w + 1 && !clipped(e))"
+            + " wide.push(e.tagName + '.' + e.className + ' ' + getComputedStyle(e).display); });"
+            + "return over + ' px too wide at ' + w + ': ' + wide.join(', ');";
 
     static WebDriver browser;
     static Path profile;
@@ -138,6 +150,22 @@ class ConsoleBrowserTest {
         epoch(Stage.FULL, 2, 0.84);
         await().atMost(Duration.ofSeconds(15)).until(() -> points() == 4);
         assertThat(severeLogs()).isEmpty();
+
+        open("console/models/" + MODEL);
+        String firstPromotion = given().get("/models/{model}/aliases/production/history", MODEL).then()
+                .statusCode(200).extract().jsonPath().getString("[0].movedAt");
+        browser.findElement(By.id("at")).sendKeys(firstPromotion, Keys.ENTER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("production-at")).isEmpty());
+        assertThat(browser.findElement(By.id("production-at")).getText()).contains("production was version 1");
+
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 390,
+                "height", 800, "deviceScaleFactor", 1, "mobile", true));
+        for (String page : List.of("", "console/models/" + MODEL + "/versions/2", "console/runs/" + RUN)) {
+            open(page);
+            assertThat(((JavascriptExecutor) browser).executeScript(OVERFLOW)).as("/" + page + " on a phone")
+                    .isEqualTo("none");
+        }
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
 
         open("console/models/" + MODEL);
         rollback("without a token");
