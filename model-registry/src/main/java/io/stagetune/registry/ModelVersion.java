@@ -156,6 +156,15 @@ public class ModelVersion {
         return JsonColumns.stringList(labels);
     }
 
+    /** The headline figures alone, without reading the per-class JSON (lists of many versions need only these). */
+    public Double accuracy() {
+        return accuracy;
+    }
+
+    public Double macroF1() {
+        return macroF1;
+    }
+
     public Metrics metrics() {
         return new Metrics(accuracy, macroPrecision, macroRecall, macroF1, imagesEvaluated,
                 JsonColumns.classMetrics(perClass), JsonColumns.matrix(confusionMatrix));

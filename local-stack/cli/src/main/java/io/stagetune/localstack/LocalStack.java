@@ -305,6 +305,10 @@ public final class LocalStack implements AutoCloseable {
         if (service == Service.EVALUATOR) {
             properties.put("evaluator.cache-dir", data.resolve("evaluator-cache" + suffix).toString());
         }
+        if (service == Service.REGISTRY && settings.services().contains(Service.INGEST)) {
+            // The console's datasets page shows ingest's counts per label and split.
+            properties.put("registry.console.ingest-url", "http://localhost:" + settings.ports().get(Service.INGEST));
+        }
         if (service == Service.SERVING) {
             properties.put("serving.cache-dir", data.resolve("serving-cache" + suffix).toString());
             properties.put("ai.djl.offline", "true");

@@ -4,6 +4,7 @@ import io.stagetune.common.registry.RunRequest;
 import io.stagetune.common.registry.RunStatus;
 import io.stagetune.common.registry.RunUpdate;
 import io.stagetune.common.registry.RunView;
+import io.stagetune.registry.api.EpochView;
 import io.stagetune.registry.service.RunService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -44,6 +45,15 @@ public class RunResource {
     @Path("/{runId}")
     public RunView get(@PathParam("runId") String runId) {
         return runs.get(runId);
+    }
+
+    @GET
+    @Path("/{runId}/epochs")
+    @Operation(summary = "The run's completed epochs (loss, accuracies, images/s, best so far), as trained",
+            description = "From the trainer's EpochCompleted events on training-progress; a running run gains rows "
+                    + "as its epochs complete.")
+    public List<EpochView> epochs(@PathParam("runId") String runId) {
+        return runs.epochs(runId);
     }
 
     @POST

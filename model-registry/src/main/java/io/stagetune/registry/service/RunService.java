@@ -1,13 +1,17 @@
 package io.stagetune.registry.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stagetune.common.events.EpochCompleted;
 import io.stagetune.common.events.Stage;
 import io.stagetune.registry.Model;
 import io.stagetune.registry.Run;
+import io.stagetune.registry.RunEpoch;
+import io.stagetune.registry.api.EpochView;
 import io.stagetune.common.registry.RunRequest;
 import io.stagetune.common.registry.RunStatus;
 import io.stagetune.common.registry.RunUpdate;
 import io.stagetune.common.registry.RunView;
+import io.stagetune.registry.repository.RunEpochRepository;
 import io.stagetune.registry.repository.RunRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -23,10 +27,12 @@ public class RunService {
 
     private final ModelService models;
     private final RunRepository runs;
+    private final RunEpochRepository epochs;
 
-    public RunService(ModelService models, RunRepository runs) {
+    public RunService(ModelService models, RunRepository runs, RunEpochRepository epochs) {
         this.models = models;
         this.runs = runs;
+        this.epochs = epochs;
     }
 
     /** A creation's outcome: the run, and whether this call created it. */
@@ -106,6 +112,29 @@ public class RunService {
     @Transactional
     public List<RunView> list(String model, RunStatus status) {
         return runs.list(model, status, MAX_RESULTS).stream().map(RunService::view).toList();
+    }
+
+    /**
+     * Keeps an epoch the trainer reported; a report of an epoch already kept replaces its figures (a resumed stage
+     * trains the epoch again). Reports of one run come in order from one partition's consumer, and the unique key
+     * (run, stage, epoch) refuses a second row should two consumers ever race during a rebalance.
+     */
+    @Transactional
+    public void recordEpoch(EpochCompleted event) {
+        epochs.find(event.runId(), event.stage(), event.epoch()).ifPresentOrElse(
+                stored -> stored.update(event), () -> epochs.persist(new RunEpoch(event)));
+    }
+
+    @Transactional
+    public List<EpochView> epochs(String runId) {
+        runs.find(runId).orElseThrow(() -> RegistryException.notFound("run '" + runId + "' not found"));
+        return epochs.list(runId).stream().map(RunService::view).toList();
+    }
+
+    private static EpochView view(RunEpoch epoch) {
+        return new EpochView(epoch.runId(), epoch.stage(), epoch.epoch(), epoch.maxEpochs(), epoch.trainLoss(),
+                epoch.trainAccuracy(), epoch.valAccuracy(), epoch.imagesPerSecond(), epoch.durationMillis(),
+                epoch.best(), epoch.occurredAt());
     }
 
     private static void validate(RunRequest request) {

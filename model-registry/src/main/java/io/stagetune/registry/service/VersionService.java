@@ -100,8 +100,8 @@ public class VersionService {
                 alias -> alias.version().id(), Collectors.mapping(Alias::name, Collectors.toList())));
         return found.stream().map(version -> new VersionSummary(version.model().name(), version.version(),
                 version.runId(), version.stage(), version.checkpoint(), version.parentCheckpoint(),
-                version.datasetId(), version.datasetVersion(), version.metrics().accuracy(),
-                version.metrics().macroF1(), aliasNames.getOrDefault(version.id(), List.of()),
+                version.datasetId(), version.datasetVersion(), version.accuracy(), version.macroF1(),
+                aliasNames.getOrDefault(version.id(), List.of()),
                 version.createdAt())).toList();
     }
 

@@ -208,6 +208,8 @@ final class DemoCommand implements Callable<Integer> {
         });
         try {
             running.uploadBackbone(freshBackbone);
+            out.println("  console: " + running.url(LocalStack.Service.REGISTRY)
+                    + "/ (runs with live curves, versions, decisions)");
             Demo demo = new Demo(running, err, dataDirectory.resolve("logs"));
             if (!demo.pretrainBase(baseModel, sourceDataset, images.resolve("source"), target)) {
                 return 1;
@@ -235,7 +237,9 @@ final class DemoCommand implements Callable<Integer> {
             step("Done: model '" + target + "'");
             demo.summary(target);
             if (keepRunning) {
-                out.println("The pipeline keeps running (Ctrl-C stops it). Try: ./pipeline report " + target);
+                out.println("The pipeline keeps running (Ctrl-C stops it). Try: ./pipeline report " + target
+                        + ", or the console at " + running.url(LocalStack.Service.REGISTRY) + "/console/models/"
+                        + target);
                 out.flush();
                 Thread.currentThread().join();
             }

@@ -110,6 +110,9 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         out.println("  Kafka              " + running.kafkaBootstrapServers());
+        out.println("Console: " + running.url(LocalStack.Service.REGISTRY) + "/ (models, runs, decisions; reads open, "
+                + "changes with the admin token in " + stack.dataDirectory.toAbsolutePath().normalize()
+                .resolve("secrets.properties") + ")");
         out.println("  S3                 " + running.objectStoreSettings().endpoint());
         out.println("Upload with: pipeline ingest <folder|archive> --dataset <id>");
         out.flush();

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Render times of the web console's heaviest pages (models, model, version) with 200 versions of 50 classes, on the
+# registry of the module's tests (H2): prints median, p95 and max of 100 requests after 30 to warm up.
+#
+#   scripts/benchmark-console.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+./mvnw -q -pl model-registry test -Dtest=ConsoleBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
+  | grep -E '^(registered|/)'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
