@@ -3,6 +3,7 @@ package io.stagetune.registry.console;
 import io.quarkus.qute.RawString;
 import io.stagetune.common.registry.AliasMoveView;
 import io.stagetune.common.registry.ModelView;
+import io.stagetune.common.registry.PromotionStatistics;
 import io.stagetune.common.registry.PromotionView;
 import io.stagetune.common.registry.RunView;
 import io.stagetune.common.registry.VersionView;
@@ -60,8 +61,26 @@ public final class Pages {
     public record DecisionRow(String label, List<Cell> cells, Reason rule) {
     }
 
+    /**
+     * One comparison of the paired gate as stored: the whole model (label null) or a class, its figures formatted, and
+     * its verdict as words ({@code PASS}, {@code FAIL}, {@code NOT ENOUGH DATA}) with the outcome class that shades it.
+     */
+    public record StatisticsRow(String label, String images, String gained, String lost, String production,
+                                String candidate, String difference, String interval, String pValue, String verdict,
+                                String outcome) {
+    }
+
+    /** The paired gate's settings and comparisons; null on the page for decisions without statistics. */
+    public record Statistics(PromotionStatistics stored, StatisticsRow overall, List<StatisticsRow> perClass) {
+    }
+
     public record DecisionPage(PromotionView decision, List<String> fields, List<DecisionRow> classes,
-                               List<Reason> reasons, List<String> labels, List<MatrixRow> difference) {
+                               List<Reason> reasons, List<String> labels, List<MatrixRow> difference,
+                               Statistics statistics) {
+    }
+
+    /** What a console page asked for and did not find, said on an HTML page. */
+    public record NotFoundPage(String message, String path) {
     }
 
     public record StageRow(String stage, String status, int epochs, String duration, String bestValAccuracy) {

@@ -4,14 +4,18 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.stagetune.registry.console.Pages;
 import io.stagetune.registry.service.ConsoleService;
+import io.stagetune.registry.service.RegistryException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The web console: HTML pages rendered on the server from the registry's own data, open to read like the JSON API.
@@ -38,12 +42,27 @@ public class ConsoleResource {
         static native TemplateInstance run(Pages.RunPage page);
 
         static native TemplateInstance datasets(Pages.DatasetsPage page);
+
+        static native TemplateInstance notFound(Pages.NotFoundPage page);
     }
 
     private final ConsoleService console;
 
     public ConsoleResource(ConsoleService console) {
         this.console = console;
+    }
+
+    /**
+     * A console page whose model, version, run or decision does not exist answers an HTML page naming it (the JSON
+     * API keeps its JSON errors: this mapper applies to this resource only); other refusals keep the JSON shape.
+     */
+    @ServerExceptionMapper
+    public Response missing(RegistryException e, UriInfo uri) {
+        if (e.status() != 404) {
+            return ErrorMappers.error(e.status(), e.getMessage());
+        }
+        return Response.status(404).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.notFound(new Pages.NotFoundPage(e.getMessage(), uri.getPath())).render()).build();
     }
 
     @GET

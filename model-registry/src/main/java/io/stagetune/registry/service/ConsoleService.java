@@ -5,6 +5,7 @@ import io.stagetune.common.events.Split;
 import io.stagetune.common.registry.AliasMoveView;
 import io.stagetune.common.registry.Metrics;
 import io.stagetune.common.registry.ModelView;
+import io.stagetune.common.registry.PromotionStatistics;
 import io.stagetune.common.registry.PromotionView;
 import io.stagetune.common.registry.RunView;
 import io.stagetune.common.registry.VersionView;
@@ -155,7 +156,46 @@ public class ConsoleService {
         List<String> matrixLabels = candidate.perClass().stream().map(Metrics.ClassMetrics::label).toList();
         return new Pages.DecisionPage(decision, fields, rows,
                 reasons.stream().filter(r -> r.label() == null).toList(), matrixLabels,
-                difference(matrixLabels, production, candidate));
+                difference(matrixLabels, production, candidate), statistics(decision.statistics()));
+    }
+
+    /** The paired gate's stored figures as the page prints them; null when the decision has none. */
+    static Pages.Statistics statistics(PromotionStatistics stored) {
+        if (stored == null) {
+            return null;
+        }
+        return new Pages.Statistics(stored, stored.overall() == null ? null : comparison(stored.overall()),
+                stored.perClass().stream().map(ConsoleService::comparison).toList());
+    }
+
+    private static Pages.StatisticsRow comparison(PromotionStatistics.Comparison c) {
+        PromotionStatistics.Verdict verdict = c.verdict();
+        return new Pages.StatisticsRow(c.label(), count(c.images()), count(c.gained()), count(c.lost()),
+                fraction(c.productionAccuracy()), fraction(c.candidateAccuracy()), signed(c.difference()),
+                c.lower() == null || c.upper() == null ? "–" : "[" + signed(c.lower()) + ", " + signed(c.upper()) + "]",
+                pValue(c.pValue()), verdict == null ? "–" : verdict.name().replace('_', ' '),
+                verdict == null ? "" : switch (verdict) {
+                    case PASS -> "pass";
+                    case FAIL -> "fail";
+                    case NOT_ENOUGH_DATA -> "note";
+                });
+    }
+
+    private static String count(Integer value) {
+        return value == null ? "–" : value.toString();
+    }
+
+    /** A difference with its sign, three decimals. */
+    static String signed(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%+.3f", value);
+    }
+
+    /** A p-value with three decimals, or {@code < 0.001} below that. */
+    static String pValue(Double value) {
+        if (value == null) {
+            return "–";
+        }
+        return value < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     public Pages.RunsPage runs() {

@@ -144,6 +144,28 @@ class ConsoleBrowserTest {
                 .extract().jsonPath().getBoolean("promoted");
         assertThat(browser.findElement(By.id("verdict")).getText()).contains(promoted ? "PROMOTED" : "REJECTED");
         assertThat(browser.findElement(By.cssSelector("#classes tr[data-label='coat']")).getText()).contains("FAIL");
+        assertThat(browser.findElements(By.id("statistics"))).as("a decision without statistics").isEmpty();
+
+        long paired = given().get("/models/{model}/promotions", MODEL).then().statusCode(200).extract().jsonPath()
+                .getLong("find { it.candidateVersion == 3 }.id");
+        open("console/models/" + MODEL + "/decisions/" + paired);
+        assertThat(severeLogs()).isEmpty();
+        JsonPath decision = given().get("/models/{model}/promotions/{id}", MODEL, paired).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(browser.findElement(By.id("verdict")).getText()).contains("REJECTED");
+        assertThat(texts(By.cssSelector("#settings dd"))).containsExactly(
+                decimals(decision, "statistics.significance"), decimals(decision, "statistics.minEffect"),
+                decimals(decision, "statistics.maxClassDrop"), decision.getString("statistics.minClassImages"),
+                decision.getString("statistics.unpairedImages"));
+        assertThat(comparison(decision, "statistics.overall")).isEqualTo(
+                texts(By.cssSelector("#statistics tr.overall td")));
+        for (int i = 0; i < LABELS.size(); i++) {
+            String label = decision.getString("statistics.perClass[" + i + "].label");
+            assertThat(texts(By.cssSelector("#statistics tr[data-label='" + label + "'] td"))).as(label)
+                    .isEqualTo(comparison(decision, "statistics.perClass[" + i + "]"));
+        }
+        assertThat(texts(By.cssSelector("#statistics tbody td:first-of-type"))).as("verdicts as words")
+                .containsExactly("FAIL", "PASS", "PASS", "FAIL", "NOT ENOUGH DATA");
 
         open("console/runs/" + RUN);
         assertThat(points()).isEqualTo(3);
@@ -182,7 +204,26 @@ class ConsoleBrowserTest {
         assertThat(last.getString("movedBy")).isEqualTo("admin");
     }
 
-    /** Two versions of a model, both promoted in turn (the second with a class that dropped), and a running run. */
+    @Test
+    void aMissingModelVersionRunOrDecisionAnswersAnHtmlPageNamingIt() {
+        Map<String, String> missing = Map.of(
+                "console/models/no-such-model", "no-such-model",
+                "console/models/no-such-model/versions/7", "no-such-model",
+                "console/models/no-such-model/decisions/99999", "no-such-model",
+                "console/runs/no-such-run", "no-such-run");
+        missing.forEach((page, named) -> {
+            given().get("/" + page).then().statusCode(404).contentType(ContentType.HTML);
+            open(page);
+            assertThat(browser.findElement(By.tagName("h1")).getText()).as(page).isEqualTo("Not found");
+            assertThat(browser.findElement(By.id("not-found")).getText()).as(page).contains(named);
+        });
+        given().get("/models/no-such-model").then().statusCode(404).contentType(ContentType.JSON);
+    }
+
+    /**
+     * Three versions of a model: the first two promoted in turn (the second with a class that dropped, as the thresholds
+     * policy words it), the third rejected by the paired gate with its statistics; and a running run.
+     */
     private long populate() {
         as("test-trainer-token").body(Map.of("runId", RUN, "model", MODEL, "datasetId", "shop", "datasetVersion", 2,
                 "plan", List.of("HEAD", "FULL"), "trainImages", 400, "labels", LABELS))
@@ -199,6 +240,24 @@ class ConsoleBrowserTest {
                 "accuracy 0.750 vs production 0.700: +0.050 >= min-improvement 0.010",
                 "class bag: 0.700 -> 0.760 (+0.060) within max-class-drop 0.050",
                 "class coat: 0.700 -> 0.600 (-0.100) exceeds max-class-drop 0.050"), second, first);
+        Map<String, Object> third = metrics(random, 0.01);
+        register(3, "FULL", "s3://checkpoints/" + MODEL + "/" + RUN + "/HEAD/", third, "FULL-lr-0.01");
+        Map<String, Object> statistics = new LinkedHashMap<>();
+        statistics.put("policy", "paired");
+        statistics.put("significance", 0.05);
+        statistics.put("minEffect", 0.01);
+        statistics.put("maxClassDrop", 0.05);
+        statistics.put("minClassImages", 30);
+        statistics.put("unpairedImages", 3);
+        statistics.put("overall", comparison(null, 180, 0.7, 0.711, 14, 12, -0.031, 0.052, 0.424, "FAIL"));
+        statistics.put("perClass", List.of(
+                comparison("bag", 50, 0.72, 0.78, 5, 2, -0.021, 0.141, 0.453, "PASS"),
+                comparison("boot", 50, 0.68, 0.74, 6, 3, -0.028, 0.148, 0.508, "PASS"),
+                comparison("coat", 50, 0.70, 0.56, 1, 8, -0.252, -0.028, 0.039, "FAIL"),
+                comparison("dress", 30 - 10, 0.70, 0.75, 2, 1, null, null, null, "NOT_ENOUGH_DATA")));
+        decide(3, 2L, false, List.of("accuracy gain +0.011 is not significant (p 0.424 >= 0.050)",
+                "class coat: recall drop with 95% confidence (interval [-0.252, -0.028])"), third, second,
+                statistics);
         epoch(Stage.HEAD, 1, 0.62);
         epoch(Stage.HEAD, 2, 0.71);
         epoch(Stage.FULL, 1, 0.80);
@@ -233,10 +292,14 @@ class ConsoleBrowserTest {
     }
 
     private void register(int version, String stage, String parent, Map<String, Object> metrics) {
+        register(version, stage, parent, metrics, stage);
+    }
+
+    private void register(int version, String stage, String parent, Map<String, Object> metrics, String folder) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("runId", RUN);
         body.put("stage", stage);
-        body.put("checkpoint", "s3://checkpoints/" + MODEL + "/" + RUN + "/" + stage + "/");
+        body.put("checkpoint", "s3://checkpoints/" + MODEL + "/" + RUN + "/" + folder + "/");
         body.put("parentCheckpoint", parent);
         body.put("datasetId", "shop");
         body.put("datasetVersion", 2);
@@ -250,6 +313,12 @@ class ConsoleBrowserTest {
 
     private long decide(long candidate, Long production, boolean promoted, List<String> reasons,
                         Map<String, Object> candidateMetrics, Map<String, Object> productionMetrics) {
+        return decide(candidate, production, promoted, reasons, candidateMetrics, productionMetrics, null);
+    }
+
+    private long decide(long candidate, Long production, boolean promoted, List<String> reasons,
+                        Map<String, Object> candidateMetrics, Map<String, Object> productionMetrics,
+                        Map<String, Object> statistics) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("runId", RUN);
         body.put("candidateVersion", candidate);
@@ -258,8 +327,51 @@ class ConsoleBrowserTest {
         body.put("reasons", reasons);
         body.put("candidateMetrics", candidateMetrics);
         body.put("productionMetrics", productionMetrics);
+        body.put("statistics", statistics);
         return as("test-evaluator-token").body(body).post("/models/{model}/promotions", MODEL).then()
                 .statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    /** A paired comparison as the evaluator stores it; gained and lost give the difference over the images. */
+    private static Map<String, Object> comparison(String label, int images, double production, double candidate,
+                                                  int gained, int lost, Double lower, Double upper, Double pValue,
+                                                  String verdict) {
+        Map<String, Object> comparison = new LinkedHashMap<>();
+        comparison.put("label", label);
+        comparison.put("images", images);
+        comparison.put("productionAccuracy", production);
+        comparison.put("candidateAccuracy", candidate);
+        comparison.put("gained", gained);
+        comparison.put("lost", lost);
+        comparison.put("difference", (double) (gained - lost) / images);
+        comparison.put("lower", lower);
+        comparison.put("upper", upper);
+        comparison.put("pValue", pValue);
+        comparison.put("verdict", verdict);
+        return comparison;
+    }
+
+    /** A stored comparison's cells as the decision page should print them, from the API's JSON. */
+    private static List<String> comparison(JsonPath decision, String path) {
+        String verdict = decision.getString(path + ".verdict").replace('_', ' ');
+        String interval = decision.get(path + ".lower") == null ? "–" : "[" + signed(decision, path + ".lower")
+                + ", " + signed(decision, path + ".upper") + "]";
+        return List.of(verdict, decision.getString(path + ".images"), decision.getString(path + ".gained"),
+                decision.getString(path + ".lost"), decimals(decision, path + ".productionAccuracy"),
+                decimals(decision, path + ".candidateAccuracy"), signed(decision, path + ".difference"), interval,
+                decimals(decision, path + ".pValue"));
+    }
+
+    private static String decimals(JsonPath json, String path) {
+        return number(json, path, "%.3f");
+    }
+
+    private static String signed(JsonPath json, String path) {
+        return number(json, path, "%+.3f");
+    }
+
+    private static String number(JsonPath json, String path, String format) {
+        return json.get(path) == null ? "–" : String.format(Locale.ROOT, format, json.getDouble(path));
     }
 
     private void epoch(Stage stage, int epoch, double valAccuracy) {
