@@ -1,6 +1,7 @@
 package io.stagetune.registry.console;
 
 import io.quarkus.qute.RawString;
+import io.stagetune.common.checkpoint.WarmStart;
 import io.stagetune.common.registry.AliasMoveView;
 import io.stagetune.common.registry.ModelView;
 import io.stagetune.common.registry.PromotionStatistics;
@@ -47,7 +48,7 @@ public final class Pages {
 
     public record VersionPage(VersionView version, List<Row> overall, List<String> classFields, List<Row> classes,
                               List<String> labels, List<MatrixRow> counts, List<MatrixRow> normalised,
-                              String datasetCounts) {
+                              String datasetCounts, WarmStart warmStart) {
     }
 
     /**

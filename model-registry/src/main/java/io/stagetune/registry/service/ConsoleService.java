@@ -1,5 +1,6 @@
 package io.stagetune.registry.service;
 
+import io.stagetune.common.checkpoint.WarmStart;
 import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.common.events.Split;
 import io.stagetune.common.registry.AliasMoveView;
@@ -125,7 +126,7 @@ public class ConsoleService {
         }
         return new Pages.VersionPage(version, overall, fields, classes, labels,
                 matrix(labels, metrics.confusionMatrix(), false), matrix(labels, metrics.confusionMatrix(), true),
-                datasetCounts);
+                datasetCounts, warmStart(version.runId()));
     }
 
     public Pages.DecisionPage decision(String model, long id) {
@@ -198,7 +199,19 @@ public class ConsoleService {
         return value < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", value);
     }
 
-    public Pages.RunsPage runs() {
+    /** The production version a version's run was warm-started from; null without one or without a known run. */
+    private WarmStart warmStart(String runId) {
+        if (runId == null) {
+            return null;
+        }
+        try {
+            return runs.get(runId).warmStart();
+        } catch (RegistryException e) {
+            return null;
+        }
+    }
+
+        public Pages.RunsPage runs() {
         List<RunView> all = new ArrayList<>(runs.list(null, null));
         all.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
         return new Pages.RunsPage(all, all.stream().map(run -> duration(run.startedAt(), run.finishedAt())).toList());

@@ -127,6 +127,9 @@ class ConsoleBrowserTest {
 
         open("console/models/" + MODEL + "/versions/2");
         JsonPath stored = given().get("/models/{model}/versions/2", MODEL).then().statusCode(200).extract().jsonPath();
+        assertThat(given().get("/runs/{run}", RUN).then().statusCode(200).extract().jsonPath().getString("warmStart"))
+                .isNull();
+        assertThat(browser.findElement(By.id("warm-start")).getText()).contains("base backbone");
         List<String> fields = texts(By.cssSelector("#per-class thead th"));
         for (int i = 0; i < LABELS.size(); i++) {
             String label = stored.getString("metrics.perClass[" + i + "].label");
