@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.localstack.infrastructure.ServiceProcess;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.localstack.LocalStack;
+import io.stagetune.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the base's production backbone, every checkpoint is evaluated per class and registered with its lineage, the
  * best is promoted; a second batch triggers a second run whose candidate is rejected by the paired gate (its
  * minimum effect is set out of reach), and production stays where it was. The registry is then restarted on the same data folder to
- * check what it kept.
+ * check what it kept, and the web console it serves is read in a real browser (skipped without Debian's chromium).
  */
 class DemoEndToEndTest {
 
@@ -157,6 +162,51 @@ class DemoEndToEndTest {
                     .isEqualTo(rejected.path("candidateMetrics").path("imagesEvaluated").asInt());
             assertThat(rejected.path("statistics").path("overall").path("verdict").asText()).isEqualTo("FAIL");
             assertThat(rejected.path("statistics").path("perClass")).hasSize(TARGET.size());
+
+            consoleShows(registry, production, rejected);
+        }
+    }
+
+    /**
+     * The web console on what this pipeline run stored, in a real browser: every page renders without a console
+     * error, production's page shows the registry's per-class figures, the rejected decision its verdict, and the
+     * first run's curve one point per epoch the trainer reported.
+     */
+    private void consoleShows(String registry, JsonNode production, JsonNode rejected) throws Exception {
+        if (!HeadlessChromium.installed("the console part of DemoEndToEndTest")) {
+            return;
+        }
+        String versionPage = "/console/models/fashion/versions/" + production.path("version").asLong();
+        String decisionPage = "/console/models/fashion/decisions/" + rejected.path("id").asLong();
+        String runPage = "/console/runs/fashion.fashion-target.v1";
+        WebDriver browser = HeadlessChromium.start();
+        try {
+            for (String page : List.of("/", "/console/models/fashion", versionPage, decisionPage, "/console/runs",
+                    runPage, "/console/datasets")) {
+                browser.get(registry + page);
+                assertThat(browser.findElement(By.tagName("h1")).getText()).as(page).isNotBlank();
+                assertThat(HeadlessChromium.severeLogs(browser)).as("console errors on " + page).isEmpty();
+            }
+
+            browser.get(registry + versionPage);
+            List<String> fields = browser.findElements(By.cssSelector("#per-class thead th")).stream()
+                    .map(WebElement::getText).toList();
+            for (JsonNode perClass : production.path("metrics").path("perClass")) {
+                List<String> shown = browser.findElements(By.cssSelector("#per-class tr[data-label='"
+                        + perClass.path("label").asText() + "'] td.num")).stream().map(WebElement::getText).toList();
+                assertThat(shown.get(fields.indexOf("accuracy") - 1)).as(perClass.path("label").asText())
+                        .isEqualTo(String.format(Locale.ROOT, "%.3f", perClass.path("accuracy").asDouble()));
+            }
+
+            browser.get(registry + decisionPage);
+            assertThat(browser.findElement(By.id("verdict")).getText()).contains("REJECTED");
+
+            browser.get(registry + runPage);
+            int epochs = get(registry + "/runs/fashion.fashion-target.v1/epochs").size();
+            assertThat(epochs).as("epochs the registry kept of the first run").isPositive();
+            assertThat(browser.findElements(By.cssSelector("#curve-accuracy circle"))).hasSize(epochs);
+        } finally {
+            browser.quit();
         }
     }
 
