@@ -10,6 +10,7 @@ import io.stagetune.common.events.EpochCompleted;
 import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.events.Stage;
 import io.stagetune.localstack.infrastructure.EmbeddedKafka;
+import io.stagetune.testsupport.HeadlessChromium;
 import io.stagetune.testsupport.InjectKafka;
 import io.stagetune.testsupport.KafkaTestResource;
 import io.stagetune.testsupport.TopicEvents;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -26,12 +26,7 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
-import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.logging.Level;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,8 +53,6 @@ import static org.awaitility.Awaitility.await;
 @WithTestResource(KafkaTestResource.class)
 class ConsoleBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final String MODEL = "console-shop";
     static final String RUN = "console-shop.shop.v2";
     static final List<String> LABELS = List.of("bag", "boot", "coat", "dress");
@@ -76,7 +68,6 @@ class ConsoleBrowserTest {
             + "return over + ' px too wide at ' + w + ': ' + wide.join(', ');";
 
     static WebDriver browser;
-    static Path profile;
 
     @InjectKafka
     EmbeddedKafka kafka;
@@ -86,23 +77,9 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed) {
-            System.out.println("SKIPPED ConsoleBrowserTest: " + CHROMIUM + " or " + CHROMEDRIVER
-                    + " is missing (apt-get install chromium chromium-driver)");
-        }
-        Assumptions.assumeTrue(installed, "chromium and chromium-driver are not installed");
-        profile = Files.createTempDirectory("console-chromium");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile);
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1280, 800));
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        Assumptions.assumeTrue(HeadlessChromium.installed("ConsoleBrowserTest"),
+                "chromium and chromium-driver are not installed");
+        browser = HeadlessChromium.start();
     }
 
     @AfterAll
@@ -433,8 +410,6 @@ class ConsoleBrowserTest {
     }
 
     private static List<String> severeLogs() {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::toString)
-                .toList();
+        return HeadlessChromium.severeLogs(browser);
     }
 }
