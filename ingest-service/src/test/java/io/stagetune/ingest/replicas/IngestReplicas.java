@@ -44,7 +44,8 @@ final class IngestReplicas implements AutoCloseable {
                 "PIPELINE_OBJECT_STORE_ENDPOINT", store.endpoint(),
                 "PIPELINE_OBJECT_STORE_ACCESS_KEY", store.accessKey(),
                 "PIPELINE_OBJECT_STORE_SECRET_KEY", store.secretKey(),
-                "INGEST_TOKEN", TOKEN));
+                "INGEST_TOKEN", TOKEN,
+                "INGEST_REVIEWER_TOKEN", "replicas-reviewer-token"));
         IngestReplicas replicas = new IngestReplicas(runner, Map.copyOf(environment), logs);
         try {
             for (int i = 0; i < count; i++) {
