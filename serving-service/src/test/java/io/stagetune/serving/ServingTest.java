@@ -304,6 +304,16 @@ class ServingTest {
         assertThat(agreement(production, shadow, true)).isEqualTo(agree);
         assertThat(agreement(production, shadow, false)).isEqualTo(images.size() - agree);
 
+        // More images than may wait for the shadow (max-pending-images 32 in tests): answered and published
+        // without the shadow's part, and counted.
+        List<Path> many = ServingFixtures.testImages().subList(0, 40);
+        answer = predictImages(many).jsonPath();
+        assertThat(answer.getLong("version")).isEqualTo(production);
+        assertThat(prediction(answer.getString("predictionId")).shadow()).isNull();
+        assertThat(metrics()).contains("serving_shadow_skipped_total{model=\"" + MODEL + "\",reason=\"busy\"} 40.0");
+        assertThat(agreement(production, shadow, true) + agreement(production, shadow, false))
+                .isEqualTo(images.size());
+
         // Moving the shadow alias swaps the shadow; onto the served version, it is shared, not loaded again.
         ServingFixtures.moveAlias("shadow", production);
         awaitShadow(production);
