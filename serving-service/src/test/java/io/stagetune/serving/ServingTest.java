@@ -225,11 +225,13 @@ class ServingTest {
                     .as("after move %d, every request that starts after the first new answer", move)
                     .allSatisfy(answer -> assertThat(answer.version()).isEqualTo(target));
         }
-        long growth = nativeAfter[19] - nativeAfter[9];
+        // Medians of five readings ten swaps apart: one reading swings by 100 MB and more when the JVM resizes its
+        // heap, a leak of what a swap loads shows in every reading after it.
+        long growth = median(Arrays.copyOfRange(nativeAfter, 15, 20)) - median(Arrays.copyOfRange(nativeAfter, 5, 10));
         System.out.printf("%d answers during 20 moves; slowest move to first new answer %d ms; native memory after "
                 + "each move (MB) %s%n", answers.size(), slowest / 1_000_000,
                 Arrays.stream(nativeAfter).map(bytes -> bytes >> 20).boxed().toList());
-        assertThat(growth).as("native memory growth over the last 10 swaps, bytes").isLessThan(NATIVE_GROWTH_BOUND);
+        assertThat(growth).as("native memory growth over 10 swaps (medians of 5 readings), bytes").isLessThan(NATIVE_GROWTH_BOUND);
         assertThat(metrics()).contains("serving_reloads_seconds_count{model=\"" + MODEL + "\",outcome=\"loaded\"} 21.0");
     }
 
@@ -403,6 +405,12 @@ class ServingTest {
 
     private static String metrics() {
         return RestAssured.get("/q/metrics").asString();
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** This JVM's resident memory less the heap and non-heap it has committed: what libtorch holds, mostly. */
