@@ -143,7 +143,7 @@ abstract class ReplicaScenarios {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aReplicaKilledInTheMiddleOfItsCommitsLosesNothingAccepted() throws Exception {
         String dataset = "killed";
         Set<String> accepted = ConcurrentHashMap.newKeySet();
@@ -218,7 +218,7 @@ abstract class ReplicaScenarios {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void labelsGivenOnBothReplicasAtOnceEnterTheDatasetOnceInWholeVersions() throws Exception {
         String dataset = "reviewed";
         String model = "review-model";
