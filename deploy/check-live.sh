@@ -54,6 +54,8 @@ kafka="localhost:$kafka_port"
 # The tiny backbone's 8-channel convolutions need oneDNN's AVX2 kernels on some CPUs (see the parent pom.xml).
 export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"
 echo "== local stack (data in $data)"
+# Every prediction is an audit pick here, so that the "Production on live traffic" panels get their labels.
+INGEST_REVIEW_AUDIT_PERCENT=100 INGEST_REVIEW_LIVE_METRICS_EVERY=2s \
 ./pipeline up --data-dir "$data" --kafka-port "$kafka_port" --s3-port "$s3_port" \
   --port "ingest-service=$ingest_port" --port "trainer-service=$trainer_port" \
   --port "evaluator-service=$evaluator_port" --port "model-registry=$registry_port" \
@@ -134,6 +136,32 @@ for image in $(ls -d fixtures/fashion-mnist-sample/test/*/ | head -3); do
 done
 echo "not an image: $(curl -s -o /dev/null -w '%{http_code}' -F image=@README.md \
   "http://localhost:$serving_port/models/fashion/predict")"
+
+echo "== review: the three predictions are audit picks; label them with their true class (live accuracy)"
+reviewer=$(grep '^token.reviewer=' "$data/secrets.properties" | cut -d= -f2)
+python3 - "http://localhost:$ingest_port" "$reviewer" $(for image in $(ls -d fixtures/fashion-mnist-sample/test/*/ | head -3); do
+  echo "$image$(ls "$image" | head -1)"; done) <<'PY'
+import hashlib, json, os, sys, time, urllib.error, urllib.request
+ingest, token, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+truth = {hashlib.sha256(open(f, "rb").read()).hexdigest(): os.path.basename(os.path.dirname(f)) for f in files}
+items, deadline = [], time.time() + 60
+while len(items) < len(files) and time.time() < deadline:
+    try:
+        with urllib.request.urlopen(ingest + "/models/fashion/review?reason=audit", timeout=10) as response:
+            items = json.load(response)["items"]
+    except urllib.error.HTTPError:
+        pass
+    time.sleep(1)
+if len(items) < len(files):
+    raise SystemExit(f"FAILED: {len(items)} audit items in the review queue, expected {len(files)}")
+for item in items:
+    body = json.dumps({"label": truth[item["sha256"]]}).encode()
+    request = urllib.request.Request(ingest + "/models/fashion/review/" + item["id"], data=body, method="POST",
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.load(response)
+    print(f"labelled {item['id']} {answer['label']} (predicted {item['predictedLabel']}): split {answer['split']}")
+PY
 
 echo "== malformed messages: a training command and a checkpoint (to their dead-letter topics)"
 send() { java -cp "local-stack/cli/target/classes:local-stack/cli/target/lib/*" io.stagetune.localstack.SendRecord "$kafka" "$@"; }
