@@ -106,7 +106,7 @@ public final class IngestClient {
             response = http.send(built, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IngestError(0, "cannot reach the ingest-service at " + url + " (" + describe(e)
-                    + "). Start the local stack with `./pipeline up`, or point --url at a running ingest-service.");
+                    + "). Start the local stack with `./pipeline up`, or give the URL of a running ingest-service.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestError(0, "interrupted while calling the ingest-service at " + url);

@@ -22,7 +22,7 @@ public final class Formats {
 
     /** A confidence interval {@code [lo, hi]} with three decimals; {@code -} when unknown. */
     public static String interval(List<Double> bounds) {
-        return bounds == null || bounds.size() != 2 || bounds.contains(null) ? "-"
+        return bounds == null || bounds.size() != 2 || bounds.get(0) == null || bounds.get(1) == null ? "-"
                 : "[" + fraction(bounds.get(0)) + ", " + fraction(bounds.get(1)) + "]";
     }
 
