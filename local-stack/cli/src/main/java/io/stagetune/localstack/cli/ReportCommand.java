@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
                 + "overall accuracy, the confusion matrix, lineage, the latest promotion candidate with its decision, "
                 + "and the alias's history; then the version's live figures from the ingest-service (audit labels of "
                 + "production traffic, lines starting with 'live'): per class the labels, the live recall with its "
-                + "95% interval and the test-split accuracy beside it.", ""},
+                + "95%% interval and the test-split accuracy beside it.", ""},
         footerHeading = "%n--json prints one document with these fields (stable; null when unknown):%n",
         footer = {
                 "  model, version, alias (the alias asked for; null with --version),",

@@ -89,7 +89,7 @@ class RegistryCommandsTest {
 
     @Test
     @Order(1)
-    void reportsProductionWithItsMetricsMatrixLineageAndTheRejectedCandidate() {
+    void reportsProductionWithItsMetricsMatrixLineageAndTheRejectedCandidate() throws IOException {
         String ingest = "http://localhost:" + freePort();
         Result result = run("report", "fashion", "--url", url, "--ingest-url", ingest);
 
