@@ -3,6 +3,7 @@ package io.stagetune.ingest;
 import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.events.Split;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -57,6 +58,10 @@ public class DatasetImage {
     @Column(name = "added_at", nullable = false)
     private Instant addedAt;
 
+    @Convert(converter = ProvenanceColumn.class)
+    @Column(length = 2000)
+    private ManifestEntry.Provenance provenance;
+
     protected DatasetImage() {
     }
 
@@ -71,6 +76,7 @@ public class DatasetImage {
         this.version = version;
         this.uploadId = uploadId;
         this.addedAt = addedAt;
+        this.provenance = entry.provenance();
     }
 
     /** The primary key: a dataset and a content hash. */

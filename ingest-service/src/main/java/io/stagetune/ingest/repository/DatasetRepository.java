@@ -89,7 +89,7 @@ public class DatasetRepository {
         List<String> all = List.copyOf(sha256s);
         for (int from = 0; from < all.size(); from += QUERY_CHUNK) {
             em.createQuery("select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, i.sha256, i.label, "
-                            + "i.split, i.width, i.height) from DatasetImage i "
+                            + "i.split, i.width, i.height, i.provenance) from DatasetImage i "
                             + "where i.datasetId = :dataset and i.sha256 in :hashes", ManifestEntry.class)
                     .setParameter("dataset", datasetId)
                     .setParameter("hashes", all.subList(from, Math.min(all.size(), from + QUERY_CHUNK)))
@@ -119,6 +119,22 @@ public class DatasetRepository {
                 .setParameter("dataset", datasetId).getSingleResult();
     }
 
+    /** Staged images of the dataset that are labels from production (they have a provenance). */
+    @Transactional
+    public long stagedLabels(String datasetId) {
+        return em.createQuery("select count(i) from DatasetImage i where i.datasetId = :dataset "
+                        + "and i.version is null and i.provenance is not null", Long.class)
+                .setParameter("dataset", datasetId).getSingleResult();
+    }
+
+    /** Datasets holding a staged label from production that was added before the instant. */
+    @Transactional
+    public List<String> datasetsWithLabelsStagedBefore(Instant before) {
+        return em.createQuery("select distinct i.datasetId from DatasetImage i where i.version is null "
+                        + "and i.provenance is not null and i.addedAt < :before", String.class)
+                .setParameter("before", before).getResultList();
+    }
+
     /** Images per label and split that first appeared in the version. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Map<String, Map<Split, Integer>> countsIn(String datasetId, int version) {
@@ -137,7 +153,7 @@ public class DatasetRepository {
     @Transactional
     public List<ManifestEntry> entries(String datasetId, int version) {
         return new ArrayList<>(em.createQuery("select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, "
-                        + "i.sha256, i.label, i.split, i.width, i.height) from DatasetImage i "
+                        + "i.sha256, i.label, i.split, i.width, i.height, i.provenance) from DatasetImage i "
                         + "where i.datasetId = :dataset and i.version <= :version order by i.version, i.seq",
                         ManifestEntry.class)
                 .setParameter("dataset", datasetId).setParameter("version", version).getResultList());

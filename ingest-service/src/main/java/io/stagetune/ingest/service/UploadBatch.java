@@ -80,6 +80,12 @@ final class UploadBatch {
     }
 
     void offer(String name, byte[] bytes, long size, String label, String splitName) {
+        offer(name, bytes, size, label, splitName, null);
+    }
+
+    /** Offers one file; {@code provenance} is kept with the image when it is a label from production. */
+    void offer(String name, byte[] bytes, long size, String label, String splitName,
+               ManifestEntry.Provenance provenance) {
         if (outcomes.size() >= limits.maxFiles()) {
             throw IngestException.tooLarge("more than " + limits.maxFiles() + " files in one request");
         }
@@ -122,7 +128,7 @@ final class UploadBatch {
         Split split = named != null ? named : splits.assign(sha256);
         String key = ObjectKeys.image(datasetId, sha256, image.format().extension());
         Slot slot = new Slot(outcomes.size(), name, new ManifestEntry(key, sha256, label, split, image.width(),
-                image.height()));
+                image.height(), provenance));
         outcomes.add(null);
         seen.put(sha256, slot);
         unchecked.add(new Unchecked(slot, bytes, image.format().contentType()));

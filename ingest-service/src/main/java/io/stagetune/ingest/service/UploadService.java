@@ -2,6 +2,8 @@ package io.stagetune.ingest.service;
 
 import io.micrometer.core.instrument.Timer;
 import io.stagetune.common.dataset.DatasetVersion;
+import io.stagetune.common.dataset.ManifestEntry;
+import io.stagetune.common.events.Split;
 import io.stagetune.common.image.ImageInspector;
 import io.stagetune.common.storage.ObjectStoreException;
 import io.stagetune.ingest.api.UploadResult;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Validates, stores and commits uploads. Per file: size, label, split and image checks, then dedupe by content hash
@@ -97,23 +100,47 @@ public class UploadService {
         return version;
     }
 
+    /**
+     * Stages one image labelled by a reviewer (see {@code ReviewService}): the same validation, dedupe and split
+     * assignment as an upload ({@code split} null: by content hash), its provenance kept with it, no version yet.
+     */
+    public UploadResult stageLabelled(String datasetId, String name, byte[] bytes, String label, Split split,
+                                      ManifestEntry.Provenance provenance) {
+        DatasetService.requireDatasetId(datasetId);
+        Timer.Sample timing = Timer.start();
+        try {
+            UploadResult result = ingest(datasetId, false, batch -> batch.offer(name, bytes, bytes.length, label,
+                    split == null ? null : split.pathName(), provenance));
+            metrics.recorded(result);
+            return result;
+        } finally {
+            timing.stop(metrics.uploadTimer());
+        }
+    }
+
     private UploadResult ingest(String datasetId, UploadRequest request) {
         DatasetService.requireDatasetId(datasetId);
         checkForm(request);
-        String uploadId = UUID.randomUUID().toString();
-        long cleanupsSeen = versions.cleanups(datasetId);
-        UploadBatch batch = new UploadBatch(datasetId, uploadId, config, inspector, splits, datasets, objects,
-                storeExecutor, metrics);
-        VersionService.Committed committed;
-        try {
+        return ingest(datasetId, request.commit(), batch -> {
             offerImages(request, batch);
             for (UploadRequest.IncomingFile archive : request.archives()) {
                 archives.read(archive.path(), archive.name(),
                         (path, bytes, size) -> offerArchiveEntry(archive.name() + "!" + path, path, bytes, size,
                                 batch));
             }
+        });
+    }
+
+    private UploadResult ingest(String datasetId, boolean createVersion, Consumer<UploadBatch> offer) {
+        String uploadId = UUID.randomUUID().toString();
+        long cleanupsSeen = versions.cleanups(datasetId);
+        UploadBatch batch = new UploadBatch(datasetId, uploadId, config, inspector, splits, datasets, objects,
+                storeExecutor, metrics);
+        VersionService.Committed committed;
+        try {
+            offer.accept(batch);
             batch.finish();
-            committed = commit(datasetId, uploadId, batch, request.commit(), cleanupsSeen);
+            committed = commit(datasetId, uploadId, batch, createVersion, cleanupsSeen);
         } catch (RuntimeException e) {
             removeStored(datasetId, batch);
             if (e instanceof ObjectStoreException storeFailure) {
@@ -126,7 +153,7 @@ public class UploadService {
         if (committed.version() != null) {
             publish(committed.version());
         }
-        return batch.result(committed.version(), !request.commit());
+        return batch.result(committed.version(), !createVersion);
     }
 
     private VersionService.Committed commit(String datasetId, String uploadId, UploadBatch batch, boolean createVersion,

@@ -23,7 +23,9 @@ public record PredictionMade(
         long version,
         String alias,
         List<ImagePrediction> images,
-        double latencyMs) implements PipelineEvent {
+        double latencyMs,
+        String datasetId,
+        Shadow shadow) implements PipelineEvent {
 
     public PredictionMade {
         images = images == null ? List.of() : List.copyOf(images);
@@ -37,6 +39,13 @@ public record PredictionMade(
     }
 
     public record LabelProbability(String label, double probability) {
+    }
+
+    /** What the shadow version answered: its top-1 for each image, in the order of {@code images}. */
+    public record Shadow(long version, String alias, List<LabelProbability> top1) {
+        public Shadow {
+            top1 = top1 == null ? List.of() : List.copyOf(top1);
+        }
     }
 
     @Override

@@ -39,7 +39,7 @@ class EventJsonTest {
                 new PredictionMade(UUID.randomUUID(), 1, AT, UUID.randomUUID(), "fashion", 7, "production",
                         List.of(new PredictionMade.ImagePrediction("ab12", List.of(
                                 new PredictionMade.LabelProbability("coat", 0.9),
-                                new PredictionMade.LabelProbability("bag", 0.1)), true)), 12.5));
+                                new PredictionMade.LabelProbability("bag", 0.1)), true)), 12.5, null, null));
     }
 
     @Test

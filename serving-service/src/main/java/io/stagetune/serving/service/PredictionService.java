@@ -149,7 +149,7 @@ public class PredictionService {
         }
         double latencyMs = (System.nanoTime() - started) / 1e6;
         log.publish(new PredictionMade(PipelineEvent.newId(), PipelineEvent.SCHEMA_VERSION, PipelineEvent.now(),
-                predictionId, current.model(), current.version(), current.alias(), logged, latencyMs));
+                predictionId, current.model(), current.version(), current.alias(), logged, latencyMs, null, null));
         return new PredictionResponse(predictionId, current.model(), current.version(), current.alias(), results);
     }
 
