@@ -248,7 +248,7 @@ final class DemoCommand implements Callable<Integer> {
                         "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri),
                         origin.defaults() == DemoData.Sizes.FULL))
                 .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties)
-                .withProperties(LocalStack.Service.INGEST, ingestProperties())
+                .withProperties(LocalStack.Service.INGEST, ingestProperties(target, targetDataset))
                 .withProperties(LocalStack.Service.SERVING, Map.of("serving.models", target));
         step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator, serving (logs in "
                 + dataDirectory.resolve("logs") + ")");
@@ -325,11 +325,15 @@ final class DemoCommand implements Callable<Integer> {
                 or(secondBatch, second), or(validation, defaults.validation()), or(test, defaults.test()));
     }
 
-    /** The ingest's configuration: the loop's review policy with --loop, then the --ingest-property overrides. */
-    private Map<String, String> ingestProperties() {
+    /**
+     * The ingest's configuration: with --loop the loop's review policy, the model's labels going to its training
+     * dataset; then the --ingest-property overrides.
+     */
+    private Map<String, String> ingestProperties(String model, String dataset) {
         Map<String, String> properties = new LinkedHashMap<>();
         if (loop) {
             properties.putAll(LOOP_INGEST);
+            properties.put("ingest.review.models.\"" + model + "\".dataset", dataset);
         }
         properties.putAll(ingestProperties);
         return properties;

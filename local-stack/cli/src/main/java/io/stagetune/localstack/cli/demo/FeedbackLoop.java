@@ -149,17 +149,25 @@ public final class FeedbackLoop {
                 }
                 LabelResult result = ingest.label(model, item.id(), label);
                 reasons.merge(item.reason(), 1, Integer::sum);
-                splits.merge(result.split() + ("duplicate".equals(result.image()) ? " (duplicate)" : ""), 1,
-                        Integer::sum);
+                splits.merge("duplicate".equals(result.image()) ? "duplicates" : result.split(), 1, Integer::sum);
                 labelled++;
             }
         }
-        out.printf("  the ingest-service picked %d predictions for review; labelled %d%s from each image's known"
-                + " class (standing in for a reviewer): %s -> splits %s%s%n", picked, labelled,
-                auditOnly ? " audit items" : "", reasons, splits,
-                skipped.isEmpty() ? "" : "; " + skipped.size() + " of images the demo does not know left open");
+        out.printf("  the ingest-service picked %d of these predictions for review%n", picked);
+        out.printf("  labelled %d open %sitems from each image's known class (standing in for a reviewer): %s;"
+                + " their images went to %s%s%s%n", labelled, auditOnly ? "audit " : "review ", words(reasons),
+                words(splits), auditOnly ? " (the uncertain ones stay open)" : "",
+                skipped.isEmpty() ? "" : "; " + skipped.size() + " of images the demo does not know stay open");
         out.flush();
         return new Labelled(labelled, reasons, splits, skipped.size());
+    }
+
+    /** {@code audit 60, uncertain 47}. */
+    private static String words(Map<String, Integer> counts) {
+        StringBuilder text = new StringBuilder();
+        counts.forEach((name, count) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ')
+                .append(count));
+        return text.length() == 0 ? "none" : text.toString();
     }
 
     /**
