@@ -537,8 +537,8 @@ final class DemoCommand implements Callable<Integer> {
                     Duration.ofMinutes(1));
             if (runId.isEmpty()) {
                 err.println("no run of model " + model + " started for " + dataset + " version " + version
-                        + " within a minute (trainer.planner.min-new-images, now " + LOOP_MIN_NEW_IMAGES
-                        + "); see the trainer's log in " + logs);
+                        + " within a minute: fewer new training images than trainer.planner.min-new-images (the loop"
+                        + " sets " + LOOP_MIN_NEW_IMAGES + ")? See the trainer's log in " + logs);
                 return false;
             }
             step("The labelled traffic triggered run " + runId.get());
