@@ -62,11 +62,11 @@ final class LabelCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code fashion 3b1f…: bag -> dataset fashion-target, split train (image accepted), staged}. */
+    /** {@code fashion 3b1f…: bag -> dataset fashion-target, split train (a new image), staged ...}. */
     static String describe(String model, LabelResult result) {
         return model + " " + result.id() + ": " + result.label() + " -> dataset " + result.datasetId() + ", split "
-                + result.split() + " (image " + result.image() + "), "
-                + (result.version() == null ? "staged until the review batch seals a version"
+                + result.split() + " (" + ("duplicate".equals(result.image()) ? "the dataset already holds the image"
+                : "a new image") + "), " + (result.version() == null ? "staged until the review batch seals a version"
                 : "sealed into version " + result.version());
     }
 

@@ -93,7 +93,7 @@ class DemoEndToEndTest {
                 .contains("paired gate on the same test images")
                 .contains("min-effect 0.500");
         String loop = printed.substring(printed.indexOf("The feedback loop: 25 images of the target classes"));
-        assertThat(loop).contains("25 predictions in 2 requests to POST /models/fashion/predict",
+        assertThat(loop).as(printed).contains("25 predictions in 2 requests to POST /models/fashion/predict",
                 "labelled ", "The labelled traffic triggered run fashion.fashion-target.v3",
                 "Decision: REJECTED, production stays at version", "Traffic again: 25 other images to version");
         assertThat(loop).containsPattern("\nlive  version \\d+: accuracy \\d\\.\\d{3} \\[");
@@ -174,7 +174,9 @@ class DemoEndToEndTest {
             JsonNode rejected = decisions.get("fashion.fashion-target.v2");
             assertThat(rejected.path("promoted").asBoolean()).isFalse();
             assertThat(rejected.path("productionVersion").asLong()).isEqualTo(production.path("version").asLong());
-            assertThat(rejected.path("reasons").toString()).contains("min-effect 0.500");
+            // Rejected as no better than production, or better but not with confidence (small models vary).
+            assertThat(rejected.path("reasons").toString()).containsAnyOf("min-effect 0.500",
+                    "not better with confidence");
             assertThat(rejected.path("statistics").path("overall").path("images").asInt())
                     .isEqualTo(rejected.path("candidateMetrics").path("imagesEvaluated").asInt());
             assertThat(rejected.path("statistics").path("overall").path("verdict").asText()).isEqualTo("FAIL");

@@ -274,7 +274,7 @@ class RegistryCommandsTest {
                 dataDir);
         assertThat(labelled.exit()).as(labelled.err()).isZero();
         assertThat(labelled.out()).isEqualTo("fashion " + prediction + ".1: trouser -> dataset fashion-review, split"
-                + " audit (image accepted), staged until the review batch seals a version\n");
+                + " audit (a new image), staged until the review batch seals a version\n");
         assertThat(run("label", "fashion", prediction + ".1", "trouser", "--url", ingest, "--data-dir", dataDir)
                 .exit()).as("the same label again").isZero();
         assertRefused(run("label", "fashion", prediction + ".1", "sandal", "--url", ingest, "--data-dir", dataDir),
