@@ -106,9 +106,14 @@ public final class ServingFixtures {
 
     /** Points {@code production} at a version; returns once the registry has committed the move. */
     public static void promote(long version) {
+        moveAlias("production", version);
+    }
+
+    /** Points an alias at a version; returns once the registry has committed the move. */
+    public static void moveAlias(String alias, long version) {
         RestAssured.given().auth().oauth2(RegistryProcess.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body(EventJson.write(new MoveAliasRequest(version, "test", null)))
-                .put(ServingTestResource.registryUrl() + "/models/" + MODEL + "/aliases/production")
+                .put(ServingTestResource.registryUrl() + "/models/" + MODEL + "/aliases/" + alias)
                 .then().statusCode(200);
     }
 }

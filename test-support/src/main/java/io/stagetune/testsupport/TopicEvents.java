@@ -50,6 +50,28 @@ public final class TopicEvents {
         publish(bootstrapServers, event.topic(), event.key(), EventJson.write(event));
     }
 
+    /** Publishes the events in order through one producer, and waits until the broker has acknowledged them all. */
+    public static void publishAll(String bootstrapServers, List<? extends PipelineEvent> events) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
+            for (PipelineEvent event : events) {
+                sends.add(producer.send(new ProducerRecord<>(event.topic(), event.key(), EventJson.write(event))));
+            }
+            for (java.util.concurrent.Future<?> send : sends) {
+                send.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish", e.getCause());
+        }
+    }
+
     /** Raw records of a topic with the key, from the beginning, until {@code expected} arrived or the wait ran out. */
     public static List<String> readRaw(String bootstrapServers, String topic, String key, int expected,
                                        Duration wait) {

@@ -7,6 +7,7 @@ import io.stagetune.common.registry.VersionView;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -54,4 +55,10 @@ public interface RegistryClient {
     @POST
     @Path("/models/{model}/promotions")
     PromotionView decide(@PathParam("model") String model, PromotionRequest request);
+
+    /** Points an alias at a version (not production: the registry's promotion decision moves that one). */
+    @PUT
+    @Path("/models/{model}/aliases/{alias}")
+    jakarta.ws.rs.core.Response moveAlias(@PathParam("model") String model, @PathParam("alias") String alias,
+                                          io.stagetune.common.registry.MoveAliasRequest request);
 }

@@ -82,5 +82,11 @@ public interface EvaluatorConfig {
          */
         @WithDefault("0.05")
         double maxClassDrop();
+
+        /**
+         * When set (for example {@code shadow}), a rejected candidate is pointed at by this alias, so a serving-service
+         * that runs that alias as its shadow measures it on live traffic beside production; unset: no alias moves.
+         */
+        java.util.Optional<String> shadowAlias();
     }
 }

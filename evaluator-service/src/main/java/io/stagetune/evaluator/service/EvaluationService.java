@@ -8,6 +8,7 @@ import io.stagetune.common.events.EvaluationCompleted;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.PipelineEvent;
 import io.stagetune.common.registry.Metrics;
+import io.stagetune.common.registry.MoveAliasRequest;
 import io.stagetune.common.registry.PromotionRequest;
 import io.stagetune.common.registry.PromotionView;
 import io.stagetune.common.registry.RegisterVersionRequest;
@@ -78,8 +79,11 @@ public class EvaluationService {
     private final Path work;
     private final CacheBudget budget;
 
+    private final Optional<String> shadowAlias;
+
     public EvaluationService(@RestClient RegistryClient registry, ObjectStore store, ObjectStoreConfig storeConfig,
                              PromotionPolicy policy, EvaluatorMetrics metrics, EvaluatorConfig config) {
+        this.shadowAlias = config.promotion().shadowAlias();
         this.registry = registry;
         this.store = store;
         this.manifests = new DatasetManifests(store, storeConfig.datasetsBucket());
@@ -177,11 +181,27 @@ public class EvaluationService {
         if (stored.promoted()) {
             // The candidate is production now: the production series steps to it (also on the first promotion).
             metrics.quality(model, "production", candidate.metrics());
+        } else {
+            shadow(model, candidateVersion);
         }
         LOG.infof("run %s: version %d %s (%s)", last.runId(), candidateVersion,
                 stored.promoted() ? "promoted to production" : "not promoted", String.join("; ", stored.reasons()));
         return new EvaluationCompleted.Promotion(stored.promoted(), candidateVersion, stored.productionVersion(),
                 stored.reasons());
+    }
+
+    /** Points the configured shadow alias at a rejected candidate; a failure is logged, the decision stands. */
+    private void shadow(String model, long candidateVersion) {
+        shadowAlias.ifPresent(alias -> {
+            try {
+                registry.moveAlias(model, alias, new MoveAliasRequest(candidateVersion,
+                        "rejected by the promotion gate: measured as the shadow on live traffic", null)).close();
+                LOG.infof("model %s: alias %s -> version %d (rejected candidate)", model, alias, candidateVersion);
+            } catch (RuntimeException e) {
+                LOG.warnf("model %s: alias %s not moved to rejected version %d: %s", model, alias,
+                        candidateVersion, e.getMessage());
+            }
+        });
     }
 
     private Optional<VersionView> production(String model) {

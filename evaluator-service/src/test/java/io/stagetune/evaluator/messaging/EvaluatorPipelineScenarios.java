@@ -162,6 +162,10 @@ abstract class EvaluatorPipelineScenarios {
         assertThat(decision.getInt("[0].statistics.overall.images")).isEqualTo(200);
         assertThat(decision.getString("[0].statistics.overall.verdict")).isEqualTo("FAIL");
         assertThat(decision.getList("[0].statistics.perClass.verdict")).hasSize(10).contains("FAIL");
+        // The rejected candidate becomes the shadow (evaluator.promotion.shadow-alias), to be measured on live traffic.
+        assertThat(RestAssured.get(PipelineTestResource.registryUrl() + "/models/fashion/aliases/shadow/version")
+                .then().statusCode(200).extract().jsonPath().getLong("version"))
+                .isEqualTo(result.promotion().candidateVersion());
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.Map;
 final class IngestReplicas implements AutoCloseable {
 
     static final String TOKEN = "replica-test-token";
+    static final String REVIEWER_TOKEN = "replica-test-reviewer-token";
 
     private final Path runner;
     private final Map<String, String> environment;
@@ -44,7 +45,11 @@ final class IngestReplicas implements AutoCloseable {
                 "PIPELINE_OBJECT_STORE_ENDPOINT", store.endpoint(),
                 "PIPELINE_OBJECT_STORE_ACCESS_KEY", store.accessKey(),
                 "PIPELINE_OBJECT_STORE_SECRET_KEY", store.secretKey(),
-                "INGEST_TOKEN", TOKEN));
+                "INGEST_TOKEN", TOKEN,
+                "INGEST_REVIEWER_TOKEN", REVIEWER_TOKEN,
+                // Review scenario: every prediction below 0.6 is picked, none at random; 10 labels seal a version.
+                "INGEST_REVIEW_AUDIT_PERCENT", "0",
+                "INGEST_REVIEW_BATCH_SIZE", "10"));
         IngestReplicas replicas = new IngestReplicas(runner, Map.copyOf(environment), logs);
         try {
             for (int i = 0; i < count; i++) {

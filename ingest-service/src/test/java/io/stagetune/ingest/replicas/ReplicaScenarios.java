@@ -8,6 +8,7 @@ import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.events.DatasetVersionCreated;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.PipelineEvent;
+import io.stagetune.common.events.PredictionMade;
 import io.stagetune.common.storage.ObjectKeys;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.ingest.TestImages;
@@ -26,6 +27,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -212,6 +215,66 @@ abstract class ReplicaScenarios {
         assertThat(store.list(BUCKET, dataset + "/images/")).hasSize(10);
         int latest = assertVersionsAreWholeAndAnnouncedOnce(dataset);
         assertThat(manifest(dataset, latest)).hasSize(10);
+    }
+
+    @Test
+    @Order(4)
+    void labelsGivenOnBothReplicasAtOnceEnterTheDatasetOnceInWholeVersions() throws Exception {
+        String dataset = "reviewed";
+        String model = "review-model";
+        upload(replicas.url(0), dataset, true, png(70_000)).then().statusCode(201);
+        store.ensureBucket("predictions");
+        List<PredictionMade> predictions = new ArrayList<>();
+        Random ids = new Random(31);
+        for (int i = 0; i < 30; i++) {
+            byte[] image = png(80_000 + i);
+            String sha256 = TestImages.sha256(image);
+            store.put("predictions", model + "/" + sha256, image, "image/png");
+            predictions.add(new PredictionMade(PipelineEvent.newId(), PipelineEvent.SCHEMA_VERSION,
+                    Instant.parse("2026-12-01T10:00:00Z").plusSeconds(i), new UUID(ids.nextLong(), ids.nextLong()),
+                    model, 3, "production", List.of(new PredictionMade.ImagePrediction(sha256, List.of(
+                            new PredictionMade.LabelProbability("noise", 0.4)), true)), 2.0, dataset, null));
+        }
+        TopicEvents.publishAll(kafka.bootstrapServers(), predictions);
+        // Both replicas are in group ingest-review: each prediction is picked once, whichever consumed it.
+        await().atMost(WAIT).until(() -> {
+            Response queue = given().baseUri(replicas.url(1)).get("/models/{m}/review", model);
+            return queue.statusCode() == 200 && queue.jsonPath().getInt("open") == 30;
+        });
+
+        ExecutorService reviewers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (PredictionMade prediction : predictions) {
+                for (int replica = 0; replica < 2; replica++) {
+                    String url = replicas.url(replica);
+                    statuses.add(reviewers.submit(() -> given().baseUri(url).auth()
+                            .oauth2(IngestReplicas.REVIEWER_TOKEN).contentType("application/json")
+                            .body(Map.of("label", "noise"))
+                            .post("/models/{m}/review/{id}", model, prediction.predictionId().toString())
+                            .statusCode()));
+                }
+            }
+            for (Future<Integer> status : statuses) {
+                assertThat(status.get()).as("the same label twice, on either replica, is answered alike")
+                        .isEqualTo(200);
+            }
+        } finally {
+            reviewers.shutdownNow();
+        }
+        given().baseUri(replicas.url(1)).auth().oauth2(IngestReplicas.REVIEWER_TOKEN)
+                .post("/models/{m}/review/seal", model).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        assertThat(given().baseUri(replicas.url(0)).get("/models/{m}/review?state=labelled&limit=100", model)
+                .jsonPath().getList("items")).hasSize(30);
+        int latest = assertVersionsAreWholeAndAnnouncedOnce(dataset);
+        List<ManifestEntry> labelled = manifest(dataset, latest).stream()
+                .filter(entry -> entry.provenance() != null).toList();
+        assertThat(labelled).hasSize(30);
+        assertThat(labelled).extracting(entry -> entry.provenance().predictionId()).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(predictions.stream()
+                        .map(prediction -> prediction.predictionId().toString()).toList());
+        // 30 labels in batches of 10 (concurrent seals may cut one short): a few versions, never one per label.
+        assertThat(latest - 1).isBetween(3, 10);
     }
 
     /**

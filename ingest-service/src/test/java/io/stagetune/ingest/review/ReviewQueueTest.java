@@ -19,10 +19,7 @@ import io.stagetune.testsupport.InjectS3;
 import io.stagetune.testsupport.KafkaTestResource;
 import io.stagetune.testsupport.PrometheusText;
 import io.stagetune.testsupport.S3TestResource;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import io.stagetune.testsupport.TopicEvents;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -336,15 +333,7 @@ class ReviewQueueTest {
     }
 
     private void publish(List<PredictionMade> predictions) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            for (PredictionMade prediction : predictions) {
-                producer.send(new ProducerRecord<>("predictions", prediction.key(), EventJson.write(prediction)));
-            }
-            producer.flush();
-        }
+        TopicEvents.publishAll(kafka.bootstrapServers(), predictions);
     }
 
     private static UUID uuid(Random random) {

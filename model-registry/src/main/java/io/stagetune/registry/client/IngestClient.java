@@ -2,6 +2,7 @@ package io.stagetune.registry.client;
 
 import io.stagetune.common.dataset.DatasetVersion;
 import io.stagetune.common.events.EventJson;
+import io.stagetune.registry.api.LiveFigures;
 import io.stagetune.registry.config.RegistryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +29,10 @@ public class IngestClient {
 
     /** Versions by "datasetId/version"; {@code unreachable} names why none could be read (null when all were). */
     public record Versions(Map<String, DatasetVersion> found, String unreachable) {
+    }
+
+    /** A version's live figures, or why there are none ({@code unavailable}: no audit labels, ingest unreachable). */
+    public record Live(LiveFigures figures, String unavailable) {
     }
 
     private final RegistryConfig.Console config;
@@ -73,5 +78,31 @@ public class IngestClient {
             }
         }
         return new Versions(found, unreachable);
+    }
+
+    /** The version's figures on live traffic (audit labels of production predictions), waiting at most the timeout. */
+    public Live live(String model, long version) {
+        Optional<String> base = url();
+        if (base.isEmpty()) {
+            return new Live(null, "ingest URL not configured (REGISTRY_INGEST_URL)");
+        }
+        URI uri = URI.create(base.get() + "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
+                + "/live?version=" + version);
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(config.ingestTimeout())
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) {
+                return new Live(null, "no audit labels of version " + version + " yet");
+            }
+            if (response.statusCode() != 200) {
+                return new Live(null, "ingest at " + base.get() + " answered " + response.statusCode());
+            }
+            return new Live(EventJson.mapper().readValue(response.body(), LiveFigures.class), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Live(null, "interrupted");
+        } catch (IOException e) {
+            return new Live(null, "ingest unreachable at " + base.get() + " (" + e + ")");
+        }
     }
 }

@@ -77,7 +77,19 @@ public final class Pages {
 
     public record DecisionPage(PromotionView decision, List<String> fields, List<DecisionRow> classes,
                                List<Reason> reasons, List<String> labels, List<MatrixRow> difference,
-                               Statistics statistics) {
+                               Statistics statistics, Live live) {
+    }
+
+    /**
+     * The decision's production version on live traffic beside its test-split figures: per class the test-split
+     * accuracy, the live accuracy with its labels and interval, and the change (live minus test). {@code note} says
+     * why there are no rows (no audit labels yet, ingest unreachable).
+     */
+    public record Live(long version, List<LiveRow> rows, String note) {
+    }
+
+    public record LiveRow(String label, String test, String live, String labels, String interval, String drift,
+                          String outcome) {
     }
 
     /** What a console page asked for and did not find, said on an HTML page. */

@@ -15,6 +15,7 @@ import io.stagetune.registry.api.AliasView;
 import io.stagetune.registry.api.EpochView;
 import io.stagetune.registry.api.VersionQuery;
 import io.stagetune.registry.api.VersionSummary;
+import io.stagetune.registry.api.LiveFigures;
 import io.stagetune.registry.client.IngestClient;
 import io.stagetune.registry.console.Charts;
 import io.stagetune.registry.console.Formats;
@@ -157,7 +158,39 @@ public class ConsoleService {
         List<String> matrixLabels = candidate.perClass().stream().map(Metrics.ClassMetrics::label).toList();
         return new Pages.DecisionPage(decision, fields, rows,
                 reasons.stream().filter(r -> r.label() == null).toList(), matrixLabels,
-                difference(matrixLabels, production, candidate), statistics(decision.statistics()));
+                difference(matrixLabels, production, candidate), statistics(decision.statistics()),
+                decision.productionVersion() == null ? null
+                        : live(decision.productionVersion(), production, ingest.live(model,
+                        decision.productionVersion())));
+    }
+
+    /**
+     * Production's test-split accuracy per class beside its accuracy on live traffic. A class whose test figure lies
+     * outside the live interval is marked {@code fail} (drift with confidence), otherwise {@code pass}.
+     */
+    static Pages.Live live(long version, Metrics production, IngestClient.Live live) {
+        if (live.figures() == null) {
+            return new Pages.Live(version, List.of(), live.unavailable());
+        }
+        LiveFigures figures = live.figures();
+        List<Pages.LiveRow> rows = new ArrayList<>();
+        rows.add(liveRow("whole model", production.accuracy(), figures.accuracy(), figures.labels(),
+                figures.interval()));
+        for (LiveFigures.ClassLine line : figures.classes()) {
+            Metrics.ClassMetrics test = forClass(production, line.label());
+            rows.add(liveRow(line.label(), test == null ? null : test.accuracy(), line.recall(), line.labels(),
+                    line.interval()));
+        }
+        return new Pages.Live(version, rows, null);
+    }
+
+    private static Pages.LiveRow liveRow(String label, Double test, Double live, int labels, double[] interval) {
+        boolean hasInterval = interval != null && interval.length == 2 && labels > 0;
+        String outcome = test == null || !hasInterval ? "note"
+                : test < interval[0] || test > interval[1] ? "fail" : "pass";
+        return new Pages.LiveRow(label, fraction(test), fraction(live), Integer.toString(labels),
+                hasInterval ? "[" + fraction(interval[0]) + ", " + fraction(interval[1]) + "]" : "–",
+                test == null || live == null ? "–" : signed(live - test), outcome);
     }
 
     /** The paired gate's stored figures as the page prints them; null when the decision has none. */

@@ -39,7 +39,9 @@ class EventJsonTest {
                 new PredictionMade(UUID.randomUUID(), 1, AT, UUID.randomUUID(), "fashion", 7, "production",
                         List.of(new PredictionMade.ImagePrediction("ab12", List.of(
                                 new PredictionMade.LabelProbability("coat", 0.9),
-                                new PredictionMade.LabelProbability("bag", 0.1)), true)), 12.5, null, null));
+                                new PredictionMade.LabelProbability("bag", 0.1)), true)), 12.5, "shop",
+                        new PredictionMade.Shadow(8, "shadow", List.of(new PredictionMade.LabelProbability("bag",
+                                0.6)))));
     }
 
     @Test
@@ -65,6 +67,18 @@ class EventJsonTest {
         ImagesIngested read = EventJson.read(json, ImagesIngested.class);
         assertThat(read.datasetId()).isEqualTo("shop");
         assertThat(read.acceptedPerSplit()).containsEntry(Split.TRAIN, 8);
+    }
+
+    @Test
+    void aPredictionWrittenBeforeDatasetAndShadowReadsWithoutThem() {
+        PredictionMade old = new PredictionMade(UUID.randomUUID(), 1, AT, UUID.randomUUID(), "fashion", 7,
+                "production", List.of(), 3.0);
+        String json = EventJson.write(old).replace(",\"datasetId\":null", "").replace(",\"shadow\":null", "");
+        assertThat(json).doesNotContain("datasetId").doesNotContain("shadow");
+        PredictionMade read = EventJson.read(json, PredictionMade.class);
+        assertThat(read.datasetId()).isNull();
+        assertThat(read.shadow()).isNull();
+        assertThat(read).isEqualTo(old);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The serving-service's settings ({@code serving.*} in {@code application.properties}). */
 @ConfigMapping(prefix = "serving")
@@ -28,6 +29,8 @@ public interface ServingConfig {
     Limits limits();
 
     Images images();
+
+    Shadow shadow();
 
     /** Dynamic batching: requests that arrive together share one forward. */
     interface Batch {
@@ -78,6 +81,26 @@ public interface ServingConfig {
 
         @WithDefault("100")
         int maxK();
+    }
+
+    /**
+     * A shadow version: the version another alias points at (such as {@code shadow}, the candidate an operator is
+     * weighing), run on the same images as the served one without answering with it, so its agreement with
+     * production can be measured on live traffic before anyone promotes it.
+     */
+    interface Shadow {
+        /**
+         * The shadow alias of every served model (unset: no shadow); {@code serving.models."<model>".shadow-alias}
+         * overrides it for one model ({@link io.stagetune.serving.service.ShadowAliases}).
+         */
+        Optional<String> alias();
+
+        /**
+         * Images waiting for a shadow forward at most, per model; a request beyond it is published without its
+         * shadow answer and counted, so a slow shadow never builds an unbounded queue beside production.
+         */
+        @WithDefault("256")
+        int maxPendingImages();
     }
 
     /** Optionally keep each predicted image for later labelling, at {@code <bucket>/<model>/<sha256>}. */

@@ -21,26 +21,30 @@ import java.util.stream.Stream;
  * One version of a model, loaded and taking requests through its own {@link Batcher}. Reference counted: the
  * holder ({@link ServedModels}) owns one reference until the version is swapped out, each request one while it
  * runs; the network, its predictors and its local files are released when the last reference goes, so requests
- * in flight during a swap finish on this version and nothing is closed under them.
+ * in flight during a swap finish on this version and nothing is closed under them. It carries no alias: the same
+ * loaded version may be served under the production alias and run as the shadow at once (one network, one batcher).
  */
 public final class ServedModel {
 
     private static final Logger LOG = Logger.getLogger(ServedModel.class);
 
     private final VersionView version;
-    private final String alias;
+    private final String datasetId;
     private final CheckpointModel network;
     private final Batcher batcher;
     private final Path folder;
     private final AtomicInteger references = new AtomicInteger(1);
     private final Runnable onClose;
 
-    /** @param onClose runs once the version is closed (the count of open versions, a metric) */
-    public ServedModel(VersionView version, String alias, CheckpointModel network, Path folder, int workers,
+    /**
+     * @param datasetId the dataset the version was trained on (null when unknown)
+     * @param onClose   runs once the version is closed (the count of open versions, a metric)
+     */
+    public ServedModel(VersionView version, String datasetId, CheckpointModel network, Path folder, int workers,
                        int maxBatchSize, Duration maxWait, IntConsumer batchSizes, Runnable onClose) {
         this.version = version;
         this.onClose = onClose;
-        this.alias = alias;
+        this.datasetId = datasetId;
         this.network = network;
         this.folder = folder;
         this.batcher = new Batcher(version.model() + "-v" + version.version(), network, workers, maxBatchSize,
@@ -55,8 +59,9 @@ public final class ServedModel {
         return version.version();
     }
 
-    public String alias() {
-        return alias;
+    /** The dataset this version was trained on, from its registry lineage or its checkpoint; may be null. */
+    public String datasetId() {
+        return datasetId;
     }
 
     public List<String> labels() {

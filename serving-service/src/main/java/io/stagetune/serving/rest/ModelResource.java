@@ -2,8 +2,10 @@ package io.stagetune.serving.rest;
 
 import io.stagetune.serving.api.PredictionResponse;
 import io.stagetune.serving.config.ServingConfig;
+import io.stagetune.serving.model.ServedModel;
 import io.stagetune.serving.model.ServedModels;
 import io.stagetune.serving.service.PredictionService;
+import io.stagetune.serving.service.ShadowAliases;
 import io.stagetune.serving.service.PredictionService.IncomingImage;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -25,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The served models, and {@code POST /models/{model}/predict}. Who may call it is configuration ({@code quarkus.http.auth.permission.
@@ -35,8 +38,12 @@ import java.util.List;
 @Tag(name = "models")
 public class ModelResource {
 
-    /** A served model: the alias followed, the version loaded now (null while none is) and its labels. */
-    public record ServedView(String model, String alias, Long version, List<String> labels) {
+    /**
+     * A served model: the alias followed, the version loaded now (null while none is) and its labels; the shadow
+     * alias (null when none is configured) and the shadow version run now (null while none is).
+     */
+    public record ServedView(String model, String alias, Long version, List<String> labels, String shadowAlias,
+                             Long shadowVersion) {
     }
 
     private static final String DESCRIPTION = "Answers the version that computed it (and the alias it was reached "
@@ -48,19 +55,25 @@ public class ModelResource {
     private final PredictionService predictions;
     private final ServedModels served;
     private final ServingConfig config;
+    private final ShadowAliases shadows;
 
-    public ModelResource(PredictionService predictions, ServedModels served, ServingConfig config) {
+    public ModelResource(PredictionService predictions, ServedModels served, ServingConfig config,
+                         ShadowAliases shadows) {
         this.predictions = predictions;
         this.served = served;
         this.config = config;
+        this.shadows = shadows;
     }
 
     @GET
-    @Operation(summary = "The models served, with the version each serves now")
+    @Operation(summary = "The models served, with the version each serves now and the shadow version run beside it")
     public List<ServedView> models() {
-        return config.models().stream().map(model -> served.current(model)
-                .map(current -> new ServedView(model, config.alias(), current.version(), current.labels()))
-                .orElse(new ServedView(model, config.alias(), null, List.of()))).toList();
+        return config.models().stream().map(model -> {
+            Optional<ServedModel> current = served.current(model);
+            return new ServedView(model, config.alias(), current.map(ServedModel::version).orElse(null),
+                    current.map(ServedModel::labels).orElse(List.of()), shadows.of(model).orElse(null),
+                    served.currentShadow(model).map(ServedModel::version).orElse(null));
+        }).toList();
     }
 
     @POST

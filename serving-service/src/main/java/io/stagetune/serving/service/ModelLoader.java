@@ -1,5 +1,7 @@
 package io.stagetune.serving.service;
 
+import io.stagetune.common.checkpoint.CheckpointManifest;
+import io.stagetune.common.events.EventJson;
 import io.stagetune.common.image.Preprocessor;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.common.storage.ObjectStore;
@@ -49,15 +51,21 @@ public class ModelLoader {
                 .resolve("v" + version.version() + "-" + UUID.randomUUID());
         Files.createDirectories(folder);
         CheckpointModel network;
+        String datasetId = version.datasetId();
         try {
             new CheckpointDownloader(store).download(version.checkpoint(), folder);
+            if (datasetId == null && Files.isRegularFile(folder.resolve(CheckpointManifest.FILE))) {
+                // Registered without its lineage: the checkpoint itself names the dataset it was trained on.
+                datasetId = EventJson.readDocument(Files.readAllBytes(folder.resolve(CheckpointManifest.FILE)),
+                        CheckpointManifest.class).datasetId();
+            }
             network = CheckpointModel.load(folder);
         } catch (Exception | Error e) {
             deleteQuietly(folder);
             throw e;
         }
         metrics.versionOpened();
-        ServedModel served = new ServedModel(version, config.alias(), network, folder, config.batch().workers(),
+        ServedModel served = new ServedModel(version, datasetId, network, folder, config.batch().workers(),
                 config.batch().maxSize(), config.batch().maxWait(), metrics.batchSizes(version.model()),
                 metrics::versionClosed);
         try {

@@ -14,7 +14,6 @@ import io.stagetune.common.storage.ObjectStoreException;
 import io.stagetune.serving.api.PredictionResponse;
 import io.stagetune.serving.api.PredictionResponse.ImageResult;
 import io.stagetune.serving.config.ServingConfig;
-import io.stagetune.serving.messaging.PredictionLog;
 import io.stagetune.serving.model.ServedModel;
 import io.stagetune.serving.model.ServedModels;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +31,8 @@ import java.util.concurrent.ExecutionException;
  * ingest) and decoded before the model is touched, so bad input is refused whole and nothing of it is predicted
  * or logged. The request then holds the model's current version until it has its answer, preprocesses with that
  * checkpoint's own transform and joins a shared batch; the answer, the metrics and the {@code predictions} event
- * all name the version that computed it.
+ * all name the version that computed it. The {@code predictions} event also carries the shadow version's answer
+ * when the model has one ({@link ShadowRunner}); the HTTP answer never waits for it nor shows it.
  */
 @ApplicationScoped
 public class PredictionService {
@@ -44,17 +44,17 @@ public class PredictionService {
     }
 
     private final ServedModels served;
-    private final PredictionLog log;
+    private final ShadowRunner shadows;
     private final ServingMetrics metrics;
     private final ServingConfig config;
     private final ObjectStore store;
     private final ImageInspector inspector;
     private volatile boolean imagesBucketReady;
 
-    public PredictionService(ServedModels served, PredictionLog log, ServingMetrics metrics, ServingConfig config,
+    public PredictionService(ServedModels served, ShadowRunner shadows, ServingMetrics metrics, ServingConfig config,
                              ObjectStore store) {
         this.served = served;
-        this.log = log;
+        this.shadows = shadows;
         this.metrics = metrics;
         this.config = config;
         this.store = store;
@@ -148,9 +148,10 @@ public class PredictionService {
             metrics.predicted(current.model(), top.get(0).label());
         }
         double latencyMs = (System.nanoTime() - started) / 1e6;
-        log.publish(new PredictionMade(PipelineEvent.newId(), PipelineEvent.SCHEMA_VERSION, PipelineEvent.now(),
-                predictionId, current.model(), current.version(), current.alias(), logged, latencyMs, null, null));
-        return new PredictionResponse(predictionId, current.model(), current.version(), current.alias(), results);
+        shadows.publish(new PredictionMade(PipelineEvent.newId(), PipelineEvent.SCHEMA_VERSION, PipelineEvent.now(),
+                predictionId, current.model(), current.version(), config.alias(), logged, latencyMs,
+                current.datasetId(), null), current, decoded, inputs, logits);
+        return new PredictionResponse(predictionId, current.model(), current.version(), config.alias(), results);
     }
 
     /** The k most probable labels (softmax of the head's outputs), most probable first; ties by label order. */

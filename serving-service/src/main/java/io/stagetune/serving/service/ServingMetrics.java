@@ -26,6 +26,7 @@ public class ServingMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> shadowVersions = new ConcurrentHashMap<>();
     private final AtomicInteger openVersions = new AtomicInteger();
 
     public ServingMetrics(MeterRegistry registry) {
@@ -77,6 +78,41 @@ public class ServingMetrics {
                     .register(registry);
             return value;
         }).set(version);
+    }
+
+    /** A reload attempt of a model's shadow version (kept apart from the served version's reloads). */
+    public void shadowReload(String model, String outcome, Duration duration) {
+        Timer.builder("serving.shadow.reloads").description("Reloads of a model's shadow version by outcome")
+                .tags("model", model, "outcome", outcome).register(registry).record(duration);
+    }
+
+    public void shadowVersion(String model, long version) {
+        shadowVersions.computeIfAbsent(model, name -> {
+            AtomicLong value = new AtomicLong(-1);
+            Gauge.builder("serving.shadow.version", value, AtomicLong::get)
+                    .description("The shadow version run beside each model (-1: none)").tags("model", name)
+                    .register(registry);
+            return value;
+        }).set(version);
+    }
+
+    /**
+     * One image that both the served version and the shadow answered: whether their top-1 labels agree. The rate
+     * of agree="true" per pair of versions is the shadow's agreement with production.
+     */
+    public void shadowAgreement(String model, long version, long shadowVersion, boolean agree, int images) {
+        Counter.builder("serving.shadow.agreement")
+                .description("Images answered by the served version and run by the shadow, by top-1 agreement")
+                .tags("model", model, "version", Long.toString(version), "shadow_version",
+                        Long.toString(shadowVersion), "agree", Boolean.toString(agree))
+                .register(registry).increment(images);
+    }
+
+    /** A request published without its shadow answer: the shadow failed, or too many images waited for it. */
+    public void shadowSkipped(String model, String reason, int images) {
+        Counter.builder("serving.shadow.skipped")
+                .description("Images the shadow did not answer, by reason (failed, busy)")
+                .tags("model", model, "reason", reason).register(registry).increment(images);
     }
 
     public void predictionNotLogged(String model) {
