@@ -278,6 +278,8 @@ public final class LocalStack implements AutoCloseable {
             // Every ingest replica shares one database: on the stack's server, or a file when the stack uses
             // infrastructure that runs elsewhere (one replica then).
             environment.put("INGEST_DATA_DIR", data.resolve("ingest").toString());
+            // Role reviewer: labels the review queue's items (`pipeline label`).
+            environment.put("INGEST_REVIEWER_TOKEN", secrets.reviewerToken());
             if (infrastructure != null) {
                 environment.put("INGEST_DB_URL", infrastructure.database().jdbcUrl("ingest"));
                 environment.put("INGEST_DB_USER", "ingest");
@@ -288,6 +290,8 @@ public final class LocalStack implements AutoCloseable {
             // Predictions are open on the local stack; the admin token is the one the role would need.
             environment.put("SERVING_PREDICT_POLICY", "permit");
             environment.put("SERVING_PREDICT_TOKEN", secrets.adminToken());
+            // The review queue (ingest) picks only predictions whose image the serving-service kept.
+            environment.put("SERVING_KEEP_IMAGES", "true");
         }
         if (processes.containsKey(Service.REGISTRY)) {
             environment.put("REGISTRY_URL", url(Service.REGISTRY));

@@ -21,14 +21,15 @@ import java.util.Properties;
  * only reads ({@link #load}), so any number of concurrent CLI calls see the stack's credentials.
  */
 public record StackSecrets(String s3AccessKey, String s3SecretKey, String ingestToken, String adminToken,
-                           String evaluatorToken, String trainerToken, String ingestDatabasePassword) {
+                           String evaluatorToken, String trainerToken, String ingestDatabasePassword,
+                           String reviewerToken) {
 
     static final String FILE = "secrets.properties";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Each key with the number of random bytes a generated value has. */
     private static final List<Key> KEYS = List.of(new Key("s3.access-key", 10), new Key("s3.secret-key", 20),
             new Key("token.ingest", 24), new Key("token.admin", 24), new Key("token.evaluator", 24),
-            new Key("token.trainer", 24), new Key("database.ingest.password", 24));
+            new Key("token.trainer", 24), new Key("database.ingest.password", 24), new Key("token.reviewer", 24));
 
     private record Key(String name, int bytes) {
     }
@@ -113,6 +114,6 @@ public record StackSecrets(String s3AccessKey, String s3SecretKey, String ingest
         return new StackSecrets(properties.getProperty("s3.access-key"), properties.getProperty("s3.secret-key"),
                 properties.getProperty("token.ingest"), properties.getProperty("token.admin"),
                 properties.getProperty("token.evaluator"), properties.getProperty("token.trainer"),
-                properties.getProperty("database.ingest.password"));
+                properties.getProperty("database.ingest.password"), properties.getProperty("token.reviewer"));
     }
 }

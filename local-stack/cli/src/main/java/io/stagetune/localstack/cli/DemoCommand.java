@@ -10,14 +10,18 @@ import io.stagetune.common.registry.RunView;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.localstack.LocalStack;
 import io.stagetune.localstack.cli.client.FolderUpload;
+import io.stagetune.localstack.cli.client.IngestClient;
+import io.stagetune.localstack.cli.client.LiveFigures;
 import io.stagetune.localstack.cli.client.RegistryClient;
 import io.stagetune.localstack.cli.client.RunFollower;
 import io.stagetune.localstack.cli.client.ServingClient;
 import io.stagetune.localstack.cli.demo.DemoData;
+import io.stagetune.localstack.cli.demo.FeedbackLoop;
 import io.stagetune.localstack.cli.format.ClassMetricsTable;
 import io.stagetune.localstack.cli.format.ConfusionMatrixFormat;
 import io.stagetune.localstack.cli.format.PromotionStatisticsTable;
 import io.stagetune.localstack.cli.format.Formats;
+import io.stagetune.localstack.cli.format.LiveFiguresTable;
 import io.stagetune.localstack.cli.format.TextTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +70,18 @@ final class DemoCommand implements Callable<Integer> {
     private static final String RECIPE = "demo-recipe.properties";
     /** Prefix of the recipe's lines for a subset of Fashion-MNIST (the bundled one): fewer images, more epochs. */
     private static final String SUBSET = "subset.";
+    /**
+     * The review policy of the demo's --loop: a high audit share so that a few hundred predictions give live figures
+     * per class, a high uncertainty threshold so that enough are picked for training, and batches that seal only
+     * when the demo says so (one new dataset version, one run).
+     */
+    private static final Map<String, String> LOOP_INGEST = Map.of("ingest.review.audit-percent", "20",
+            "ingest.review.uncertainty-below", "0.9", "ingest.review.batch-size", "10000",
+            "ingest.review.batch-max-wait", "1h");
+    private static final String LOOP_INGEST_TEXT = "ingest.review.audit-percent=20,"
+            + " ingest.review.uncertainty-below=0.9, ingest.review.batch-size=10000, ingest.review.batch-max-wait=1h";
+    /** With --loop, a version of a few dozen labelled training images is enough for a run (default: 100). */
+    private static final String LOOP_MIN_NEW_IMAGES = "10";
 
     @Mixin
     StackOptions stack;
@@ -128,6 +144,25 @@ final class DemoCommand implements Callable<Integer> {
             description = "Evaluator configuration, e.g. evaluator.promotion.significance=0.01 (repeatable).")
     Map<String, String> evaluatorProperties = new LinkedHashMap<>();
 
+    @Option(names = "--loop",
+            description = "After the story, the feedback loop: traffic of target-class images the dataset does not"
+                    + " hold hits the served model; the review queue's items are labelled from the known truth"
+                    + " (standing in for a person) and sealed into a new dataset version, which triggers a run;"
+                    + " the gate decides; traffic again; the live per-class accuracy from audit labels before and"
+                    + " after is printed (lines starting with 'live'). On the bundled subset the second batch"
+                    + " then leaves --traffic-per-class images per class to the traffic.")
+    boolean loop;
+
+    @Option(names = "--traffic-per-class", paramLabel = "N", defaultValue = "100",
+            description = "With --loop: traffic images per target class, half before the loop's run and half"
+                    + " after (default: ${DEFAULT-VALUE}).")
+    int trafficPerClass;
+
+    @Option(names = "--ingest-property", paramLabel = "KEY=VALUE",
+            description = "Ingest configuration, e.g. ingest.review.audit-percent=10 (repeatable). With --loop the"
+                    + " demo sets " + LOOP_INGEST_TEXT + ".")
+    Map<String, String> ingestProperties = new LinkedHashMap<>();
+
     @Option(names = "--free-ports",
             description = "Run Kafka, S3 and the services on free ports instead of the defaults (beside a running"
                     + " `pipeline up`).")
@@ -167,6 +202,11 @@ final class DemoCommand implements Callable<Integer> {
                     + " train-labels-idx1-ubyte[.gz], t10k-...) or the folders train/<class> and test/<class>");
             return 2;
         }
+        if (loop && trafficPerClass < 2) {
+            err.println("--traffic-per-class must be at least 2 (half before the loop's run, half after), not "
+                    + trafficPerClass);
+            return 2;
+        }
         DemoData.Sizes sizes = sizes(origin.defaults());
         String invalid = sizes.invalid();
         if (invalid != null) {
@@ -187,6 +227,15 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  per class: %d source training, %d + %d target training (two batches), %d validation,"
                 + " %d test images (%s in all)%n", sizes.source(), sizes.firstBatch(), sizes.secondBatch(),
                 sizes.validation(), sizes.test(), counts);
+        if (loop) {
+            Map<String, Integer> traffic = DemoData.writeTraffic(origin, sizes, trafficPerClass, images);
+            out.printf("  traffic for the loop: %s target-class images the batches did not take%n", traffic);
+            if (traffic.values().stream().anyMatch(count -> count < 2)) {
+                err.println("--loop needs at least 2 traffic images of each target class; " + origin.description()
+                        + " has no more after the batches: lower --second-batch or --per-class");
+                return 2;
+            }
+        }
 
         LocalStack.Settings settings = LocalStack.Settings.defaults(root).withDataDirectory(dataDirectory);
         if (freePorts) {
@@ -199,6 +248,7 @@ final class DemoCommand implements Callable<Integer> {
                         "{source}", sourceDataset, "{target}", targetDataset, "{backbone}", backboneUri),
                         origin.defaults() == DemoData.Sizes.FULL))
                 .withProperties(LocalStack.Service.EVALUATOR, evaluatorProperties)
+                .withProperties(LocalStack.Service.INGEST, ingestProperties(target, targetDataset))
                 .withProperties(LocalStack.Service.SERVING, Map.of("serving.models", target));
         step("Starting the pipeline: Kafka, S3, model-registry, ingest, trainer, evaluator, serving (logs in "
                 + dataDirectory.resolve("logs") + ")");
@@ -234,6 +284,9 @@ final class DemoCommand implements Callable<Integer> {
                 demo.showDecision(target, second.get());
                 demo.classify(target, images.resolve("target-1/test"));
             }
+            if (loop && !demo.loop(target, targetDataset, images)) {
+                return 1;
+            }
             step("Done: model '" + target + "'");
             demo.summary(target);
             if (keepRunning) {
@@ -261,10 +314,29 @@ final class DemoCommand implements Callable<Integer> {
         return DemoData.idx(FashionMnist.isInstalled(installed) ? installed : root.resolve(DemoData.BUNDLED));
     }
 
+    /**
+     * The sizes from the options, else the origin's defaults; with --loop on a subset (whose batches take every
+     * target-class image of the training file) the default second batch leaves the traffic its images.
+     */
     private DemoData.Sizes sizes(DemoData.Sizes defaults) {
+        int second = loop && defaults != DemoData.Sizes.FULL
+                ? Math.max(0, defaults.secondBatch() - trafficPerClass) : defaults.secondBatch();
         return new DemoData.Sizes(or(sourcePerClass, defaults.source()), or(firstBatch, defaults.firstBatch()),
-                or(secondBatch, defaults.secondBatch()), or(validation, defaults.validation()),
-                or(test, defaults.test()));
+                or(secondBatch, second), or(validation, defaults.validation()), or(test, defaults.test()));
+    }
+
+    /**
+     * The ingest's configuration: with --loop the loop's review policy, the model's labels going to its training
+     * dataset; then the --ingest-property overrides.
+     */
+    private Map<String, String> ingestProperties(String model, String dataset) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (loop) {
+            properties.putAll(LOOP_INGEST);
+            properties.put("ingest.review.models.\"" + model + "\".dataset", dataset);
+        }
+        properties.putAll(ingestProperties);
+        return properties;
     }
 
     private static int or(Integer value, int otherwise) {
@@ -296,6 +368,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!full) {
             properties.putAll(subset);
+        }
+        if (loop) {
+            properties.put("trainer.planner.min-new-images", LOOP_MIN_NEW_IMAGES);
         }
         properties.putAll(trainerProperties);
         return properties;
@@ -396,17 +471,105 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         private String awaitRun(String model, String dataset, int version) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            return findRun(model, dataset, version, Duration.ofMinutes(5)).orElseThrow(() -> new IllegalStateException(
+                    "no run of model " + model + " started for " + dataset + " version " + version
+                            + " within 5 minutes; see the trainer's log in " + logs));
+        }
+
+        /** The run the planner started for a dataset version, once the registry has it; empty after {@code wait}. */
+        private Optional<String> findRun(String model, String dataset, int version, Duration wait)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
                 for (RunView run : RunsCommand.list(registry, model)) {
                     if (dataset.equals(run.datasetId()) && run.datasetVersion() == version) {
-                        return run.runId();
+                        return Optional.of(run.runId());
                     }
                 }
                 Thread.sleep(500);
             }
-            throw new IllegalStateException("no run of model " + model + " started for " + dataset + " version "
-                    + version + " within 5 minutes; see the trainer's log in " + logs);
+            return Optional.empty();
+        }
+
+        /**
+         * The feedback loop (--loop): half the traffic images to the served version; every item the ingest-service
+         * picks for review is labelled from the image's known class (a person's job; the demo knows each image by
+         * its SHA-256); the staged labels are sealed into a new dataset version, whose run the gate decides; then
+         * the other half of the traffic, its audit items labelled, and the live figures before and after.
+         * False when a step failed (said on {@code err}).
+         */
+        boolean loop(String model, String dataset, Path images) throws Exception {
+            Optional<VersionView> served = production(model);
+            if (served.isEmpty()) {
+                err.println("model " + model + " has no production version to send traffic to");
+                return false;
+            }
+            List<Path> traffic = FeedbackLoop.interleaved(images.resolve("traffic"));
+            Map<String, String> truth = FeedbackLoop.truth(images.resolve("traffic"), images.resolve("target-1"));
+            FeedbackLoop feedback = new FeedbackLoop(new ServingClient(stack.url(LocalStack.Service.SERVING), null),
+                    new IngestClient(stack.url(LocalStack.Service.INGEST), stack.secrets().reviewerToken()), model,
+                    truth, out);
+            List<Path> first = traffic.subList(0, traffic.size() / 2);
+            List<Path> second = traffic.subList(traffic.size() / 2, traffic.size());
+
+            step("The feedback loop: " + first.size() + " images of the target classes that the dataset does not"
+                    + " hold, as production traffic to version " + served.get().version());
+            feedback.send(first);
+            FeedbackLoop.Labelled labelled = feedback.labelPicked(false);
+            if (labelled.items() == 0) {
+                err.println("the ingest-service picked no prediction for review within " + FeedbackLoop.PICK_WAIT
+                        + "; see " + logs.resolve("ingest-service.log"));
+                return false;
+            }
+            Optional<LiveFigures> before = feedback.live(served.get().version());
+            before.ifPresentOrElse(live -> out.print(LiveFiguresTable.render(live, served.get().metrics())),
+                    () -> out.println(LiveFiguresTable.PREFIX + "version " + served.get().version()
+                            + ": no audit labels yet"));
+            JsonNode sealed = feedback.seal();
+            if (!sealed.hasNonNull("version")) {
+                err.println("sealing the review labels made no dataset version: " + sealed);
+                return false;
+            }
+            int version = sealed.path("version").asInt();
+            out.printf("  the labels sealed dataset %s version %d (new images per split: %s)%n",
+                    sealed.path("datasetId").asText(dataset), version, sealed.path("newImages"));
+            Optional<String> runId = findRun(model, sealed.path("datasetId").asText(dataset), version,
+                    Duration.ofMinutes(1));
+            if (runId.isEmpty()) {
+                err.println("no run of model " + model + " started for " + dataset + " version " + version
+                        + " within a minute: fewer new training images than trainer.planner.min-new-images (the loop"
+                        + " sets " + LOOP_MIN_NEW_IMAGES + ")? See the trainer's log in " + logs);
+                return false;
+            }
+            step("The labelled traffic triggered run " + runId.get());
+            Optional<EvaluationCompleted> evaluation = new RunFollower(stack.kafkaBootstrapServers(), "  ")
+                    .follow(runId.get(), timeout, out, false);
+            if (evaluation.isEmpty()) {
+                err.println("run " + runId.get() + " did not finish within " + timeout + "; see the logs in " + logs);
+                return false;
+            }
+            showDecision(model, evaluation.get());
+            classify(model, images.resolve("target-1/test"));
+
+            Optional<VersionView> now = production(model);
+            long after = now.map(VersionView::version).orElse(served.get().version());
+            step("Traffic again: " + second.size() + " other images to version " + after
+                    + (after == served.get().version() ? " (production stayed)" : " (the new production)"));
+            feedback.send(second);
+            feedback.labelPicked(true);
+            Optional<LiveFigures> later = feedback.live(after);
+            step("Live accuracy per class from audit labels of the traffic, version " + served.get().version()
+                    + " before the loop and version " + after + " after");
+            if (before.isPresent() && later.isPresent()) {
+                out.print(LiveFiguresTable.compare(before.get(), later.get()));
+            } else {
+                later.ifPresent(live -> out.print(LiveFiguresTable.render(live, now.map(VersionView::metrics)
+                        .orElse(null))));
+                out.println(LiveFiguresTable.PREFIX + "too few audit labels to compare (audit picks are random:"
+                        + " more traffic, --traffic-per-class, gives more)");
+            }
+            out.flush();
+            return true;
         }
 
         /** The candidate's per-class evaluation, confusion matrix and the decision with its reasons. */

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Runs the incremental fine-tuning pipeline on this machine and talks to it.",
         subcommands = {DemoCommand.class, UpCommand.class, IngestCommand.class, RunsCommand.class, WatchCommand.class,
                 ReportCommand.class, PromoteCommand.class, RollbackCommand.class, PredictCommand.class,
+                ReviewCommand.class, LabelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PipelineCommand implements Runnable {
 

@@ -9,7 +9,10 @@ import io.stagetune.common.registry.ModelView;
 import io.stagetune.common.registry.PromotionView;
 import io.stagetune.common.registry.VersionView;
 import io.stagetune.localstack.cli.client.RegistryClient.RegistryError;
+import io.stagetune.localstack.cli.client.IngestClient;
+import io.stagetune.localstack.cli.client.LiveFigures;
 import io.stagetune.localstack.cli.client.RegistryClient;
+import io.stagetune.localstack.cli.format.LiveFiguresTable;
 import io.stagetune.localstack.cli.format.VersionReport;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -27,7 +30,9 @@ import java.util.concurrent.Callable;
 @Command(name = "report",
         description = {"Reports a model's production version (or another one): metrics per class, macro averages, "
                 + "overall accuracy, the confusion matrix, lineage, the latest promotion candidate with its decision, "
-                + "and the alias's history.", ""},
+                + "and the alias's history; then the version's live figures from the ingest-service (audit labels of "
+                + "production traffic, lines starting with 'live'): per class the labels, the live recall with its "
+                + "95%% interval and the test-split accuracy beside it.", ""},
         footerHeading = "%n--json prints one document with these fields (stable; null when unknown):%n",
         footer = {
                 "  model, version, alias (the alias asked for; null with --version),",
@@ -63,6 +68,14 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the version with its metrics as one JSON document (fields below).")
     boolean json;
+
+    @Option(names = "--ingest-url", defaultValue = "${env:INGEST_URL:-http://localhost:8081}",
+            description = "ingest-service URL for the live figures (default: $INGEST_URL, else http://localhost:8081).")
+    String ingestUrl;
+
+    @Option(names = "--window", paramLabel = "N",
+            description = "Live figures from the newest N audit labels (default: the review policy's window).")
+    Integer window;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -112,11 +125,27 @@ final class ReportCommand implements Callable<Integer> {
                     new TypeReference<>() { });
             out.print(VersionReport.render(version, found.aliases().get(PRODUCTION),
                     decisions.isEmpty() ? null : decisions.get(0), historyAlias, history));
+            out.print(live(version));
             out.flush();
             return 0;
         } catch (RegistryError e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * The version's live figures from the ingest-service, or a line saying why there are none: the report of the
+     * registry's figures stands without them.
+     */
+    private String live(VersionView version) {
+        String heading = "\nLive figures from audit labels of production traffic (ingest-service)\n";
+        try {
+            LiveFigures live = new IngestClient(ingestUrl, null).live(model, version.version(), window);
+            return heading + LiveFiguresTable.render(live, version.metrics());
+        } catch (IngestClient.IngestError e) {
+            return heading + LiveFiguresTable.PREFIX + (e.status() == 404 ? "version " + version.version()
+                    + ": no audit labels yet" : "not available: " + e.getMessage()) + "\n";
         }
     }
 

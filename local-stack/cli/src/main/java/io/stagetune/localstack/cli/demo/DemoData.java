@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
  * source/{train,val,test}/&lt;label&gt;/*.png   pretraining data of the base model
  * target-1/{train,val,test}/&lt;label&gt;/*.png first batch of the target classes (test = official test images)
  * target-2/train/&lt;label&gt;/*.png            second batch: more training images of the same classes
+ * traffic/&lt;label&gt;/*.png                   (demo --loop) target-class images no batch took: production traffic
  * </pre>
  * Images are taken in file order, so the same sizes always give the same images. Training and validation images
  * come from the official training file, test images from the official test file.
@@ -206,6 +208,32 @@ public final class DemoData {
                         part);
             }
             return !allFull(tested, sizes, false);
+        });
+        return counts;
+    }
+
+    /**
+     * Writes {@code traffic/<label>/*.png} under {@code root}: up to {@code perClass} images of each target class from
+     * the training file that no batch took (past the first batch, the validation images and the second batch), so
+     * images the model's dataset does not hold, standing in for production traffic. Returns how many of each class
+     * there were (fewer than asked where the file holds no more, as the bundled subset with its full batches).
+     */
+    public static Map<String, Integer> writeTraffic(Origin origin, Sizes sizes, int perClass, Path root)
+            throws IOException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        TARGET_CLASSES.forEach(label -> counts.put(label, 0));
+        int[] seen = new int[FashionMnist.CLASS_NAMES.size()];
+        origin.forEach(FashionMnist.Subset.TRAIN, (classIndex, name, png) -> {
+            if (classIndex >= SOURCE_CLASSES.size() && seen[classIndex]++ >= sizes.fromTrainingFile(false)) {
+                String label = FashionMnist.CLASS_NAMES.get(classIndex);
+                if (counts.get(label) < perClass) {
+                    Path file = root.resolve("traffic").resolve(label).resolve(name);
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, png);
+                    counts.merge(label, 1, Integer::sum);
+                }
+            }
+            return counts.values().stream().anyMatch(count -> count < perClass);
         });
         return counts;
     }

@@ -72,6 +72,45 @@ class DemoDataTest {
     }
 
     @Test
+    void trafficForTheLoopIsTargetClassImagesThatNoBatchTook() throws IOException {
+        DemoData.Origin sample = DemoData.sample(repositoryRoot().resolve("fixtures/fashion-mnist-sample"));
+        DemoData.Sizes sizes = new DemoData.Sizes(40, 25, 10, 10, 15);
+        DemoData.write(sample, sizes, root);
+
+        Map<String, Integer> traffic = DemoData.writeTraffic(sample, sizes, 10, root);
+
+        assertThat(traffic).containsOnlyKeys(DemoData.TARGET_CLASSES).allSatisfy((label, count) ->
+                assertThat(count).isEqualTo(10));
+        assertThat(labels(root.resolve("traffic"))).containsExactlyInAnyOrderElementsOf(DemoData.TARGET_CLASSES);
+        Set<String> taken = new HashSet<>();
+        try (Stream<Path> files = Files.walk(root.resolve("target-1")); Stream<Path> more = Files.walk(
+                root.resolve("target-2"))) {
+            Stream.concat(files, more).filter(Files::isRegularFile)
+                    .forEach(file -> taken.add(file.getParent().getFileName() + "/" + file.getFileName()));
+        }
+        try (Stream<Path> files = Files.walk(root.resolve("traffic"))) {
+            assertThat(files.filter(Files::isRegularFile).toList()).hasSize(50).allSatisfy(file ->
+                    assertThat(taken).doesNotContain(file.getParent().getFileName() + "/" + file.getFileName()));
+        }
+        // 60 training images per class in the sample: 45 taken, 15 left for traffic however many are asked
+        assertThat(DemoData.writeTraffic(sample, sizes, 100, root.resolve("more")).values()).containsOnly(15);
+    }
+
+    @Test
+    void theBundledSubsetLeavesTheLoopItsTrafficWhenTheSecondBatchIsSmaller() throws IOException {
+        int[] training = DemoData.perClass(FashionMnist.load(repositoryRoot().resolve(DemoData.BUNDLED),
+                FashionMnist.Subset.TRAIN));
+        // demo --loop on the bundled subset: the second batch gives 100 of its 150 images per class to the traffic
+        DemoData.Sizes loop = new DemoData.Sizes(400, 350, 50, 50, 100);
+
+        for (int classIndex = DemoData.SOURCE_CLASSES.size(); classIndex < training.length; classIndex++) {
+            assertThat(training[classIndex] - loop.fromTrainingFile(false)).isEqualTo(100);
+            assertThat(training[classIndex]).as("the full batches take every target-class image")
+                    .isEqualTo(DemoData.Sizes.BUNDLED.fromTrainingFile(false));
+        }
+    }
+
+    @Test
     void rewritingReplacesWhatWasThere() throws IOException {
         Path sample = repositoryRoot().resolve("fixtures/fashion-mnist-sample");
         DemoData.write(DemoData.sample(sample), new DemoData.Sizes(40, 25, 20, 10, 15), root);
