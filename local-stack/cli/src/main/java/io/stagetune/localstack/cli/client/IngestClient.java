@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.common.events.EventJson;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -105,8 +102,9 @@ public final class IngestClient {
         try {
             response = http.send(built, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IngestError(0, "cannot reach the ingest-service at " + url + " (" + describe(e)
-                    + "). Start the local stack with `./pipeline up`, or give the URL of a running ingest-service.");
+            throw new IngestError(0, "cannot reach the ingest-service at " + url + " ("
+                    + HttpProblems.describe(e, CONNECT_TIMEOUT, TIMEOUT) + "). Start the local stack with "
+                    + "`./pipeline up`, or give the URL of a running ingest-service.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IngestError(0, "interrupted while calling the ingest-service at " + url);
@@ -120,7 +118,7 @@ public final class IngestClient {
     private static IngestError refusal(HttpRequest request, HttpResponse<String> response) {
         int status = response.statusCode();
         String call = request.method() + " " + request.uri();
-        String message = errorMessage(response.body());
+        String message = HttpProblems.errorMessage(response.body());
         return switch (status) {
             case 401 -> new IngestError(status, "the ingest-service refused the token (401) for " + call + ": pass "
                     + "the reviewer token with --token or INGEST_REVIEWER_TOKEN, or --data-dir of the stack whose "
@@ -132,19 +130,6 @@ public final class IngestClient {
         };
     }
 
-    /** The service's {@code {"status": .., "error": ".."}} message, else the body as it is. */
-    static String errorMessage(String body) {
-        try {
-            JsonNode error = EventJson.mapper().readTree(body).path("error");
-            if (error.isTextual()) {
-                return error.asText();
-            }
-        } catch (IOException notJson) {
-            // shown as it is
-        }
-        return body == null || body.isBlank() ? "(no message)" : body;
-    }
-
     private <T> T read(HttpResponse<String> response, Class<T> type) {
         try {
             return EventJson.mapper().readValue(response.body(), type);
@@ -152,19 +137,6 @@ public final class IngestClient {
             throw new IngestError(response.statusCode(), "the ingest-service at " + url + " answered "
                     + response.request().uri() + " with something that is not the expected JSON: " + e.getMessage());
         }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof HttpConnectTimeoutException) {
-            return "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
-        }
-        if (e instanceof HttpTimeoutException) {
-            return "no answer within " + TIMEOUT.toSeconds() + " s";
-        }
-        if (e instanceof ConnectException) {
-            return "connection refused: nothing listens there";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** A failed call: {@code status} is the HTTP status, 0 when the ingest-service was not reached. */

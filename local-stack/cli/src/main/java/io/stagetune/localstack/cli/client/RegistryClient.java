@@ -2,18 +2,14 @@ package io.stagetune.localstack.cli.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.common.events.EventJson;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -81,8 +77,9 @@ public final class RegistryClient {
         try {
             response = http.send(built, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new RegistryError(0, "cannot reach the model registry at " + url + " (" + describe(e)
-                    + "). Start the local stack with `./pipeline up`, or point --url at a running registry.");
+            throw new RegistryError(0, "cannot reach the model registry at " + url + " ("
+                    + HttpProblems.describe(e, CONNECT_TIMEOUT, TIMEOUT) + "). Start the local stack with "
+                    + "`./pipeline up`, or point --url at a running registry.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryError(0, "interrupted while calling the model registry at " + url);
@@ -103,21 +100,8 @@ public final class RegistryClient {
             case 403 -> new RegistryError(status, "the token may not do this (403) for " + call
                     + ": moving aliases needs the admin (or evaluator) token");
             default -> new RegistryError(status, "the model registry answered " + status + " for " + call + ": "
-                    + errorMessage(response.body()));
+                    + HttpProblems.errorMessage(response.body()));
         };
-    }
-
-    /** The registry's {@code {"status": .., "error": ".."}} message, else the body as it is. */
-    private static String errorMessage(String body) {
-        try {
-            JsonNode error = EventJson.mapper().readTree(body).path("error");
-            if (error.isTextual()) {
-                return error.asText();
-            }
-        } catch (IOException notJson) {
-            // shown as it is
-        }
-        return body.isBlank() ? "(no message)" : body;
     }
 
     private <T> T call(HttpRequest.Builder request, JavaType type) {
@@ -128,19 +112,6 @@ public final class RegistryClient {
             throw new RegistryError(response.statusCode(), "the model registry at " + url + " answered "
                     + response.request().uri() + " with something that is not the expected JSON: " + e.getMessage());
         }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof HttpConnectTimeoutException) {
-            return "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
-        }
-        if (e instanceof HttpTimeoutException) {
-            return "no answer within " + TIMEOUT.toSeconds() + " s";
-        }
-        if (e instanceof ConnectException) {
-            return "connection refused: nothing listens there";
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** A failed call: {@code status} is the HTTP status, 0 when the registry was not reached. */
