@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides whether one predicted image goes to review, and why. The audit draw comes first and ignores everything
@@ -24,16 +25,18 @@ public final class ReviewPicker {
     public record Counts(long openOfPredictedLabel, long uncertainPicksLastHour) {
     }
 
+    /** {@code counts} is asked only for an image below the threshold: most traffic needs no query. */
     public static Optional<Reason> pick(ReviewConfig.Policy policy, String itemId, double topProbability,
-                                        Counts counts) {
+                                        Supplier<Counts> counts) {
         if (auditDraw(itemId) * 100.0 < policy.auditPercent()) {
             return Optional.of(Reason.AUDIT);
         }
         if (topProbability >= policy.uncertaintyBelow()) {
             return Optional.empty();
         }
-        if (counts.openOfPredictedLabel() >= policy.classCap()
-                || counts.uncertainPicksLastHour() >= policy.maxPerHour()) {
+        Counts queue = counts.get();
+        if (queue.openOfPredictedLabel() >= policy.classCap()
+                || queue.uncertainPicksLastHour() >= policy.maxPerHour()) {
             return Optional.empty();
         }
         return Optional.of(Reason.UNCERTAIN);

@@ -99,9 +99,9 @@ public class ReviewService {
             }
             String itemId = itemId(prediction, i);
             PredictionMade.LabelProbability top = image.top().get(0);
-            ReviewPicker.Counts counts = new ReviewPicker.Counts(reviews.openOf(prediction.model(), top.label()),
-                    reviews.uncertainPicksBetween(prediction.model(), at.minus(Duration.ofHours(1)), at));
-            Optional<ReviewItem.Reason> reason = ReviewPicker.pick(policy, itemId, top.probability(), counts);
+            Optional<ReviewItem.Reason> reason = ReviewPicker.pick(policy, itemId, top.probability(),
+                    () -> new ReviewPicker.Counts(reviews.openOf(prediction.model(), top.label()),
+                            reviews.uncertainPicksBetween(prediction.model(), at.minus(Duration.ofHours(1)), at)));
             if (reason.isEmpty()) {
                 continue;
             }
