@@ -1,10 +1,10 @@
 package io.stagetune.testsupport;
 
+import io.stagetune.localstack.infrastructure.FreePorts;
 import io.stagetune.localstack.infrastructure.ServiceProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ public final class RegistryProcess implements AutoCloseable {
                 runner = ServiceProcess.runner(repository, "model-registry");
                 environment.put("REGISTRY_DATA_DIR", data.resolve("db").toString());
             }
-            RegistryProcess registry = new RegistryProcess(runner, freePort(), Map.copyOf(environment),
+            RegistryProcess registry = new RegistryProcess(runner, FreePorts.pick(), Map.copyOf(environment),
                     data.resolve("logs"), schema);
             registry.startAgain();
             return registry;
@@ -119,9 +119,4 @@ public final class RegistryProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

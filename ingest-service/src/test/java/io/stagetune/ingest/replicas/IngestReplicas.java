@@ -1,11 +1,9 @@
 package io.stagetune.ingest.replicas;
 
 import io.stagetune.common.storage.ObjectStoreSettings;
+import io.stagetune.localstack.infrastructure.FreePorts;
 import io.stagetune.localstack.infrastructure.ServiceProcess;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +51,7 @@ final class IngestReplicas implements AutoCloseable {
         IngestReplicas replicas = new IngestReplicas(runner, Map.copyOf(environment), logs);
         try {
             for (int i = 0; i < count; i++) {
-                replicas.ports.add(freePort());
+                replicas.ports.add(FreePorts.pick());
                 replicas.processes.add(null);
                 replicas.launch(i);
             }
@@ -104,11 +102,4 @@ final class IngestReplicas implements AutoCloseable {
         processes.stream().filter(process -> process != null).forEach(ServiceProcess::close);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,14 +1,12 @@
 package io.stagetune.localstack;
 
-import io.stagetune.localstack.infrastructure.LocalInfrastructure;
 import io.stagetune.common.runtime.NativeAllocator;
-import io.stagetune.localstack.infrastructure.ServiceProcess;
 import io.stagetune.common.storage.ObjectStore;
 import io.stagetune.common.storage.ObjectStoreSettings;
+import io.stagetune.localstack.infrastructure.FreePorts;
+import io.stagetune.localstack.infrastructure.LocalInfrastructure;
+import io.stagetune.localstack.infrastructure.ServiceProcess;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,18 +116,10 @@ public final class LocalStack implements AutoCloseable {
         public Settings onFreePorts() {
             Map<Service, Integer> free = new EnumMap<>(Service.class);
             for (Service service : Service.values()) {
-                free.put(service, freePort());
+                free.put(service, FreePorts.pick());
             }
-            return new Settings(repository, dataDirectory, freePort(), freePort(), 0, services, free, properties,
+            return new Settings(repository, dataDirectory, FreePorts.pick(), FreePorts.pick(), 0, services, free, properties,
                     replicas);
-        }
-
-        static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free port", e);
-            }
         }
 
         public static Settings defaults(Path repository) {
@@ -238,7 +228,7 @@ public final class LocalStack implements AutoCloseable {
             for (int replica = 1; replica <= settings.replicas(service); replica++) {
                 String name = replica == 1 ? service.module() : service.module() + "-" + replica;
                 progress.accept("starting " + name);
-                int port = replica == 1 ? settings.ports().get(service) : Settings.freePort();
+                int port = replica == 1 ? settings.ports().get(service) : FreePorts.pick();
                 ServiceProcess process = ServiceProcess.start(name,
                         ServiceProcess.runner(settings.repository(), service.module()), port,
                         stack.environment(service, data, preload),

@@ -1,7 +1,7 @@
 package io.stagetune.localstack;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.stagetune.localstack.infrastructure.FreePorts;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,9 +21,7 @@ public final class TestMachine {
         throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    public static int freePort() {
+        return FreePorts.pick();
     }
 }

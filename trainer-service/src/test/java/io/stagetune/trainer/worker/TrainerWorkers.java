@@ -2,6 +2,7 @@ package io.stagetune.trainer.worker;
 
 import io.stagetune.localstack.infrastructure.EmbeddedKafka;
 import io.stagetune.localstack.infrastructure.EmbeddedS3;
+import io.stagetune.localstack.infrastructure.FreePorts;
 import io.stagetune.localstack.infrastructure.ServiceProcess;
 import io.stagetune.testsupport.RegistryProcess;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,8 +14,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +92,7 @@ final class TrainerWorkers implements AutoCloseable {
             system.put(prefix + "heartbeat.interval.ms", "1000");
         }
         ServiceProcess process = ServiceProcess.start("trainer-" + id,
-                ServiceProcess.runner(repository(), "trainer-service"), freePort(),
+                ServiceProcess.runner(repository(), "trainer-service"), FreePorts.pick(),
                 environment, system, root.resolve("logs"));
         running.put(id, process);
         return process;
@@ -226,11 +225,4 @@ final class TrainerWorkers implements AutoCloseable {
         return TrainingDataset.repositoryFile("fixtures").getParent();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

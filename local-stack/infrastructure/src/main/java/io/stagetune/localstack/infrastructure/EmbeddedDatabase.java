@@ -4,7 +4,6 @@ import org.h2.tools.Server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -28,7 +27,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static EmbeddedDatabase start(Path directory, int port) {
         try {
             Path folder = Files.createDirectories(directory).toAbsolutePath().normalize();
-            Server server = Server.createTcpServer("-tcpPort", Integer.toString(port == 0 ? freePort() : port),
+            Server server = Server.createTcpServer("-tcpPort", Integer.toString(port == 0 ? FreePorts.pick() : port),
                     "-baseDir", folder.toString(), "-ifNotExists").start();
             return new EmbeddedDatabase(server, folder);
         } catch (SQLException e) {
@@ -57,9 +56,4 @@ public final class EmbeddedDatabase implements AutoCloseable {
         server.stop();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

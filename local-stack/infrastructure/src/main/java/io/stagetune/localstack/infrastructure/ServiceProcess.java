@@ -6,13 +6,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A service run as its own JVM from its Quarkus build ({@code <module>/target/quarkus-app}),
@@ -20,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** How much of a service's log an error about its start quotes. */
+    private static final int LAST_LINES = 25;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -94,7 +100,8 @@ public final class ServiceProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log
+                        + "; its last lines:\n" + lastLines(LAST_LINES));
             }
             try {
                 if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -105,7 +112,24 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s; see " + log);
+        throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s; see " + log
+                + "; its last lines:\n" + lastLines(LAST_LINES));
+    }
+
+    /** The log's last {@code count} lines, indented, for an error message (empty when it cannot be read). */
+    String lastLines(int count) {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            Deque<String> last = new ArrayDeque<>(count);
+            lines.forEach(line -> {
+                if (last.size() == count) {
+                    last.removeFirst();
+                }
+                last.addLast("    " + line);
+            });
+            return String.join("\n", last);
+        } catch (IOException | UncheckedIOException unreadable) {
+            return "    (unreadable: " + unreadable.getMessage() + ")";
+        }
     }
 
     public boolean isAlive() {

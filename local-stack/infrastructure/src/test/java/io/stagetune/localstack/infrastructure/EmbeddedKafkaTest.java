@@ -20,8 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,7 +117,7 @@ class EmbeddedKafkaTest {
 
     @Test
     void fixedPortAndDataDirectorySurviveBrokerRestartAndReopeningAfterClose(@TempDir Path data) throws Exception {
-        int port = freePort();
+        int port = FreePorts.pick();
         EmbeddedKafka.Options options = EmbeddedKafka.Options.defaults()
                 .withPort(port)
                 .withDataDirectory(data)
@@ -182,9 +180,4 @@ class EmbeddedKafkaTest {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
