@@ -84,6 +84,14 @@ public interface EvaluatorConfig {
         double maxClassDrop();
 
         /**
+         * How the run's candidate is chosen among its stages: the latest stage whose validation accuracy lies within
+         * this many standard errors of the best stage's (the standard error of the best accuracy on the run's
+         * validation images). 0: the best validation accuracy, however small its lead.
+         */
+        @WithDefault("1")
+        double stageChoiceStandardErrors();
+
+        /**
          * When set (for example {@code shadow}), a rejected candidate is pointed at by this alias, so a serving-service
          * that runs that alias as its shadow measures it on live traffic beside production; unset: no alias moves.
          */

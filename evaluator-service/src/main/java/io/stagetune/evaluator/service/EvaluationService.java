@@ -7,6 +7,7 @@ import io.stagetune.common.events.CheckpointPublished;
 import io.stagetune.common.events.EvaluationCompleted;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.events.PipelineEvent;
+import io.stagetune.common.events.Split;
 import io.stagetune.common.registry.Metrics;
 import io.stagetune.common.registry.MoveAliasRequest;
 import io.stagetune.common.registry.PromotionRequest;
@@ -52,6 +53,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -80,10 +82,12 @@ public class EvaluationService {
     private final CacheBudget budget;
 
     private final Optional<String> shadowAlias;
+    private final double stageChoiceStandardErrors;
 
     public EvaluationService(@RestClient RegistryClient registry, ObjectStore store, ObjectStoreConfig storeConfig,
                              PromotionPolicy policy, EvaluatorMetrics metrics, EvaluatorConfig config) {
         this.shadowAlias = config.promotion().shadowAlias();
+        this.stageChoiceStandardErrors = config.promotion().stageChoiceStandardErrors();
         this.registry = registry;
         this.store = store;
         this.manifests = new DatasetManifests(store, storeConfig.datasetsBucket());
@@ -154,7 +158,8 @@ public class EvaluationService {
                     valAccuracy(version.checkpoint()), split, RegistryMetrics.fromRegistry(version.metrics())));
             checkpoints.put(id(version.version()), version.checkpoint());
         }
-        EvaluatedVersion candidate = BestVersion.of(stages);
+        EvaluatedVersion candidate = BestVersion.of(stages, validationImages(split, stages.get(0).labels()),
+                stageChoiceStandardErrors);
         long candidateVersion = Long.parseLong(candidate.id().substring(1));
         List<PromotionView> earlier = registry.promotionsOf(model, candidateVersion);
         if (!earlier.isEmpty()) {
@@ -289,6 +294,17 @@ public class EvaluationService {
         }
     }
 
+
+    /**
+     * How many validation images of the run's labels the dataset version holds: what its stages' validation
+     * accuracies were measured on. 0 (unknown) for a dataset without a validation split, whose runs held out a part
+     * of the training images instead.
+     */
+    private int validationImages(TestSplit split, List<String> labels) {
+        Set<String> known = Set.copyOf(labels);
+        return (int) manifests.entries(split.datasetId(), split.datasetVersion()).stream()
+                .filter(entry -> entry.split() == Split.VAL && known.contains(entry.label())).count();
+    }
 
     /** The validation accuracy the checkpoint's stage reported: what picks a run's best version. */
     private double valAccuracy(String checkpointUri) {

@@ -78,8 +78,10 @@ abstract class EvaluatorPipelineScenarios {
     @Order(1)
     void firstRunIsEvaluatedRegisteredAndPromoted() throws Exception {
         ObjectStore store = storeDataset();
-        CheckpointPublished head = checkpoint(store, "run-1", Stage.HEAD, false, train, 0.6);
-        CheckpointPublished full = checkpoint(store, "run-1", Stage.FULL, true, train, 0.7);
+        // HEAD leads by 2 points on the dataset's validation images, less than one standard error of 0.72 on them:
+        // the later stage is the candidate.
+        CheckpointPublished head = checkpoint(store, "run-1", Stage.HEAD, false, train, 0.72);
+        CheckpointPublished full = checkpoint(store, "run-1", Stage.FULL, true, train, 0.70);
         TopicEvents.publish(kafka.bootstrapServers(), head);
         TopicEvents.publish(kafka.bootstrapServers(), full);
 
@@ -91,7 +93,7 @@ abstract class EvaluatorPipelineScenarios {
         assertThat(results.get(0).perClassAccuracy()).hasSize(10);
         EvaluationCompleted last = results.get(1);
         assertThat(last.promotion().promoted()).isTrue();
-        assertThat(last.promotion().candidateVersion()).as("the best stage by validation accuracy")
+        assertThat(last.promotion().candidateVersion()).as("the latest stage within validation noise of the best")
                 .isEqualTo(last.modelVersion());
         assertThat(last.promotion().reasons()).anySatisfy(reason -> assertThat(reason).contains("no production"));
 
@@ -213,14 +215,17 @@ abstract class EvaluatorPipelineScenarios {
                 .map(EvaluationCompleted.class::cast).toList();
     }
 
-    /** Dataset shop v1 as the ingest service lays it out: the sample's train and test images. */
+    /**
+     * Dataset shop v1 as the ingest service lays it out: the sample's train images (every fifth in the validation
+     * split) and its test images.
+     */
     private ObjectStore storeDataset() throws Exception {
         ObjectStore store = new ObjectStore(s3.settings());
         store.ensureBucket("datasets");
         store.ensureBucket("checkpoints");
         List<ManifestEntry> entries = new ArrayList<>();
-        for (LabelledImage image : train) {
-            entries.add(upload(store, image, Split.TRAIN));
+        for (int i = 0; i < train.size(); i++) {
+            entries.add(upload(store, train.get(i), i % 5 == 0 ? Split.VAL : Split.TRAIN));
         }
         for (LabelledImage image : EvaluationFixtures.sample("test")) {
             entries.add(upload(store, image, Split.TEST));
