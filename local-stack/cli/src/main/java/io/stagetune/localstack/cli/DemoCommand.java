@@ -60,10 +60,11 @@ import java.util.stream.Stream;
                     + " pullover, dress, coat), or reuses it; uploads classes 5-9 (sandal, shirt, sneaker, bag,"
                     + " ankle-boot) through the ingest API; the upload triggers a run HEAD -> LAYER4 -> FULL, every"
                     + " checkpoint is evaluated per class and the best is promoted; a second batch of images then"
-                    + " triggers a second run, promoted or rejected with its reasons.",
+                    + " triggers a second run, which continues from production and is promoted or rejected with its"
+                    + " reasons.",
             "Uses the full Fashion-MNIST where the Debian package dataset-fashion-mnist is installed (or --data),"
                     + " else the bundled subset fixtures/fashion-mnist-demo (5,000 training and 1,000 test images,"
-                    + " and the recipe's lines for a subset: see --show-recipe). About 10 minutes on 2 CPU cores"
+                    + " and the recipe's lines for a subset: see --show-recipe). About 6 minutes on 2 CPU cores"
                     + " with the full dataset."})
 final class DemoCommand implements Callable<Integer> {
 

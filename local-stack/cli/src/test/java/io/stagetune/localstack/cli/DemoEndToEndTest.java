@@ -160,7 +160,13 @@ class DemoEndToEndTest {
                     * TEST_PER_CLASS), org.assertj.core.data.Offset.offset(1e-9));
             assertThat(metrics.path("accuracy").asDouble()).as("well above chance (0.2)").isGreaterThan(0.4);
 
-            // The second run was evaluated and rejected; production and its history did not move.
+            // The second run continued from production (the demo's recipe), was evaluated and rejected; production
+            // and its history did not move.
+            JsonNode firstWarmStart = get(registry + "/runs/fashion.fashion-target.v1").path("warmStart");
+            assertThat(firstWarmStart.path("version").isMissingNode()).as("the first run starts from the base")
+                    .isTrue();
+            assertThat(get(registry + "/runs/fashion.fashion-target.v2").path("warmStart").path("version").asLong())
+                    .isEqualTo(production.path("version").asLong());
             assertThat(get(registry + "/models/fashion/versions?runId=fashion.fashion-target.v2")).hasSize(3);
             JsonNode history = get(registry + "/models/fashion/aliases/production/history");
             assertThat(history).hasSize(1);
