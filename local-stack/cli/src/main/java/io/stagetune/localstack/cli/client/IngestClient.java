@@ -3,12 +3,8 @@ package io.stagetune.localstack.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagetune.common.events.EventJson;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,20 +18,18 @@ import java.util.StringJoiner;
  */
 public final class IngestClient {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final JsonExchange.Service INGEST = new JsonExchange.Service("ingest-service",
+            "Start the local stack with `./pipeline up`, or give the URL of a running ingest-service.",
+            "pass the reviewer token with --token or INGEST_REVIEWER_TOKEN, or --data-dir of the stack whose "
+                    + "secrets.properties holds it",
+            "labels need the reviewer token (INGEST_REVIEWER_TOKEN)");
 
-    private final String url;
-    private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final JsonExchange exchange;
 
     /** @param token bearer token with role {@code reviewer}; null for a client that only reads */
     public IngestClient(String url, String token) {
-        if (url == null || !url.matches("https?://[^/\\s]+(/\\S*)?")) {
-            throw new IngestError(0, "--url '" + url + "' is not an ingest-service URL such as http://localhost:8081");
-        }
-        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.token = token;
+        this.exchange = new JsonExchange(url, "an ingest-service URL such as http://localhost:8081", token,
+                Duration.ofSeconds(30), INGEST, IngestError::new);
     }
 
     /**
@@ -51,18 +45,18 @@ public final class IngestClient {
         query.put("reason", reason);
         query.put("state", state);
         query.put("limit", limit);
-        return read(send(get(RegistryClient.path("models", model, "review") + query(query))), ReviewQueue.class);
+        return read(get(RegistryClient.path("models", model, "review") + query(query)), ReviewQueue.class);
     }
 
     /** Answers one review item with a label. */
     public LabelResult label(String model, String id, String label) {
         String body = EventJson.mapper().createObjectNode().put("label", label).toString();
-        return read(send(post(RegistryClient.path("models", model, "review", id), body)), LabelResult.class);
+        return read(post(RegistryClient.path("models", model, "review", id), body), LabelResult.class);
     }
 
     /** Seals the model's staged labels into a dataset version: its JSON, or a {@code message} when none was staged. */
     public JsonNode seal(String model) {
-        return read(send(post(RegistryClient.path("models", model, "review", "seal"), "{}")), JsonNode.class);
+        return read(post(RegistryClient.path("models", model, "review", "seal"), "{}"), JsonNode.class);
     }
 
     /** The live figures of a version (null: the newest with audit labels) over the newest {@code window} labels. */
@@ -70,7 +64,7 @@ public final class IngestClient {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("version", version);
         query.put("window", window);
-        return read(send(get(RegistryClient.path("models", model, "live") + query(query))), LiveFigures.class);
+        return read(get(RegistryClient.path("models", model, "live") + query(query)), LiveFigures.class);
     }
 
     private static String query(Map<String, Object> parameters) {
@@ -84,59 +78,16 @@ public final class IngestClient {
     }
 
     private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(URI.create(url + path)).GET();
+        return HttpRequest.newBuilder(exchange.uri(path)).GET();
     }
 
     private HttpRequest.Builder post(String path, String json) {
-        return HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(exchange.uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        request.timeout(TIMEOUT).header("Accept", "application/json");
-        if (token != null && !token.isBlank()) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpRequest built = request.build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(built, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IngestError(0, "cannot reach the ingest-service at " + url + " ("
-                    + HttpProblems.describe(e, CONNECT_TIMEOUT, TIMEOUT) + "). Start the local stack with "
-                    + "`./pipeline up`, or give the URL of a running ingest-service.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IngestError(0, "interrupted while calling the ingest-service at " + url);
-        }
-        if (response.statusCode() >= 400) {
-            throw refusal(built, response);
-        }
-        return response;
-    }
-
-    private static IngestError refusal(HttpRequest request, HttpResponse<String> response) {
-        int status = response.statusCode();
-        String call = request.method() + " " + request.uri();
-        String message = HttpProblems.errorMessage(response.body());
-        return switch (status) {
-            case 401 -> new IngestError(status, "the ingest-service refused the token (401) for " + call + ": pass "
-                    + "the reviewer token with --token or INGEST_REVIEWER_TOKEN, or --data-dir of the stack whose "
-                    + "secrets.properties holds it");
-            case 403 -> new IngestError(status, "the token may not do this (403) for " + call + ": labels need the "
-                    + "reviewer token (INGEST_REVIEWER_TOKEN)");
-            default -> new IngestError(status, "the ingest-service answered " + status + " for " + call + ": "
-                    + message);
-        };
-    }
-
-    private <T> T read(HttpResponse<String> response, Class<T> type) {
-        try {
-            return EventJson.mapper().readValue(response.body(), type);
-        } catch (IOException e) {
-            throw new IngestError(response.statusCode(), "the ingest-service at " + url + " answered "
-                    + response.request().uri() + " with something that is not the expected JSON: " + e.getMessage());
-        }
+    private <T> T read(HttpRequest.Builder request, Class<T> type) {
+        return exchange.read(exchange.send(request), type);
     }
 
     /** A failed call: {@code status} is the HTTP status, 0 when the ingest-service was not reached. */
