@@ -118,5 +118,4 @@ public final class RegistryProcess implements AutoCloseable {
             schema.close();
         }
     }
-
 }

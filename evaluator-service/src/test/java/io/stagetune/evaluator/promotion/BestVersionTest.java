@@ -43,7 +43,8 @@ class BestVersionTest {
         EvaluatedVersion full = Versions.version("full", Stage.FULL, 0.963, SPLIT, AB, "a=8/10", "b=9/10");
 
         assertThat(BestVersion.of(List.of(head, layer4, full), 1000, 1).id()).isEqualTo("full");
-        assertThat(BestVersion.of(List.of(full, head, layer4), 1000, 1).id()).as("whatever the order").isEqualTo("full");
+        assertThat(BestVersion.of(List.of(full, head, layer4), 1000, 1).id()).as("whatever the order")
+                .isEqualTo("full");
         assertThat(BestVersion.of(List.of(head, layer4), 1000, 1).id()).isEqualTo("layer4");
         assertThat(BestVersion.of(List.of(head, layer4, full), 1000, 0).id()).as("0: the plain best").isEqualTo("head");
         assertThat(BestVersion.of(List.of(head, layer4, full), 0, 1).id()).as("size unknown").isEqualTo("head");

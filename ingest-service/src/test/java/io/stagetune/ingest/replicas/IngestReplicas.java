@@ -101,5 +101,4 @@ final class IngestReplicas implements AutoCloseable {
     public void close() {
         processes.stream().filter(process -> process != null).forEach(ServiceProcess::close);
     }
-
 }

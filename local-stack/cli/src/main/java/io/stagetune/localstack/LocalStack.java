@@ -118,8 +118,8 @@ public final class LocalStack implements AutoCloseable {
             for (Service service : Service.values()) {
                 free.put(service, FreePorts.pick());
             }
-            return new Settings(repository, dataDirectory, FreePorts.pick(), FreePorts.pick(), 0, services, free, properties,
-                    replicas);
+            return new Settings(repository, dataDirectory, FreePorts.pick(), FreePorts.pick(), 0, services, free,
+                    properties, replicas);
         }
 
         public static Settings defaults(Path repository) {

@@ -224,5 +224,4 @@ final class TrainerWorkers implements AutoCloseable {
     private static Path repository() {
         return TrainingDataset.repositoryFile("fixtures").getParent();
     }
-
 }

@@ -55,5 +55,4 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public void close() {
         server.stop();
     }
-
 }

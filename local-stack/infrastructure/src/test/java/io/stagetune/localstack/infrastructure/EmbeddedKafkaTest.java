@@ -179,5 +179,4 @@ class EmbeddedKafkaTest {
     private static Admin admin(EmbeddedKafka kafka) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
-
 }
