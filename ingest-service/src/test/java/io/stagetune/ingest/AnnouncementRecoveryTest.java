@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,6 +113,26 @@ class AnnouncementRecoveryTest {
         List<PipelineEvent> events = TopicEvents.readDistinct(kafka.bootstrapServers(), Topics.DATASET_EVENTS,
                 dataset, 2, WAIT);
         assertThat(((DatasetVersionCreated) events.get(1)).manifestKey()).isEqualTo(ObjectKeys.manifest(dataset, 1));
+    }
+
+    @Test
+    void aVersionsManifestIsThePreviousOneAndItsImagesAlsoWhenThePreviousOneIsGoneFromTheBucket() {
+        String dataset = "manifest-chain";
+        ObjectStore store = new ObjectStore(s3.settings());
+        upload(dataset, "bag", 2).then().statusCode(201);
+        upload(dataset, "coat", 2).then().statusCode(201);
+        byte[] v1 = store.get(BUCKET, ObjectKeys.manifest(dataset, 1));
+        byte[] v2 = store.get(BUCKET, ObjectKeys.manifest(dataset, 2));
+        assertThat(Arrays.copyOf(v2, v1.length)).as("v2 begins with v1's bytes").isEqualTo(v1);
+        assertThat(DatasetManifests.parse(v2)).extracting(ManifestEntry::label)
+                .containsExactly("bag", "bag", "coat", "coat");
+
+        // Without v2's manifest in the bucket, v3's comes whole from the database.
+        store.delete(BUCKET, ObjectKeys.manifest(dataset, 2));
+        upload(dataset, "shirt", 1).then().statusCode(201);
+        List<ManifestEntry> v3 = DatasetManifests.parse(store.get(BUCKET, ObjectKeys.manifest(dataset, 3)));
+        assertThat(v3).extracting(ManifestEntry::label).containsExactly("bag", "bag", "coat", "coat", "shirt");
+        assertThat(v3.subList(0, 4)).isEqualTo(DatasetManifests.parse(v2));
     }
 
     @Test

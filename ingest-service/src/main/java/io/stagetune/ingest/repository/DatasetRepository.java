@@ -32,6 +32,10 @@ public class DatasetRepository {
     /** Content hashes per {@code in (...)} query: well below every database's limit on bound parameters. */
     private static final int QUERY_CHUNK = 500;
 
+    /** Selects images as manifest entries; a query adds its where clause. */
+    private static final String ENTRIES = "select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, i.sha256, "
+            + "i.label, i.split, i.width, i.height, i.provenance) from DatasetImage i ";
+
     private final EntityManager em;
 
     public DatasetRepository(EntityManager em) {
@@ -88,9 +92,7 @@ public class DatasetRepository {
         Map<String, ManifestEntry> found = new HashMap<>();
         List<String> all = List.copyOf(sha256s);
         for (int from = 0; from < all.size(); from += QUERY_CHUNK) {
-            em.createQuery("select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, i.sha256, i.label, "
-                            + "i.split, i.width, i.height, i.provenance) from DatasetImage i "
-                            + "where i.datasetId = :dataset and i.sha256 in :hashes", ManifestEntry.class)
+            em.createQuery(ENTRIES + "where i.datasetId = :dataset and i.sha256 in :hashes", ManifestEntry.class)
                     .setParameter("dataset", datasetId)
                     .setParameter("hashes", all.subList(from, Math.min(all.size(), from + QUERY_CHUNK)))
                     .getResultStream().forEach(image -> found.put(image.sha256(), image));
@@ -152,11 +154,17 @@ public class DatasetRepository {
     /** The version's manifest: every image up to it, older versions first, each in the order it was added. */
     @Transactional
     public List<ManifestEntry> entries(String datasetId, int version) {
-        return new ArrayList<>(em.createQuery("select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, "
-                        + "i.sha256, i.label, i.split, i.width, i.height, i.provenance) from DatasetImage i "
-                        + "where i.datasetId = :dataset and i.version <= :version order by i.version, i.seq",
-                        ManifestEntry.class)
+        return new ArrayList<>(em.createQuery(ENTRIES + "where i.datasetId = :dataset and i.version <= :version "
+                        + "order by i.version, i.seq", ManifestEntry.class)
                 .setParameter("dataset", datasetId).setParameter("version", version).getResultList());
+    }
+
+    /** The images that first appeared in the version, in the order they were added. */
+    @Transactional
+    public List<ManifestEntry> entriesAddedIn(String datasetId, int version) {
+        return em.createQuery(ENTRIES + "where i.datasetId = :dataset and i.version = :version order by i.seq",
+                        ManifestEntry.class)
+                .setParameter("dataset", datasetId).setParameter("version", version).getResultList();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

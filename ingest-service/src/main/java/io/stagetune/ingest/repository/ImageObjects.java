@@ -2,7 +2,6 @@ package io.stagetune.ingest.repository;
 
 import io.stagetune.common.dataset.DatasetManifests;
 import io.stagetune.common.dataset.DatasetVersion;
-import io.stagetune.common.dataset.ManifestEntry;
 import io.stagetune.common.events.EventJson;
 import io.stagetune.common.runtime.ObjectStoreConfig;
 import io.stagetune.common.storage.ObjectKeys;
@@ -11,7 +10,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.List;
+import java.util.Optional;
 
 /**
  * The datasets bucket: content-addressed images ({@code <datasetId>/images/<sha256>.<ext>}, the same bytes always
@@ -54,10 +53,15 @@ public class ImageObjects {
     }
 
     /** Writes the version's manifest, then its summary; writing the same version again writes the same bytes. */
-    public void writeVersion(DatasetVersion summary, List<ManifestEntry> entries) {
-        store.put(bucket, summary.manifestKey(), DatasetManifests.format(entries), "application/x-ndjson");
+    public void writeVersion(DatasetVersion summary, byte[] manifest) {
+        store.put(bucket, summary.manifestKey(), manifest, "application/x-ndjson");
         store.put(bucket, ObjectKeys.versionSummary(summary.datasetId(), summary.version()),
                 EventJson.writeBytes(summary), "application/json");
+    }
+
+    /** The manifest of a version as it is in the bucket, if it is there. */
+    public Optional<byte[]> manifest(String datasetId, int version) {
+        return store.find(bucket, ObjectKeys.manifest(datasetId, version));
     }
 
     /** The datasets bucket as earlier releases kept a dataset's state there, for {@code BucketImport}. */

@@ -39,6 +39,7 @@ class IngestBenchmark {
     private static final int IMAGES = Integer.getInteger("benchmark.images", 10_000);
     private static final int BATCH = Integer.getInteger("benchmark.batch", 500);
     private static final int CLIENTS = Integer.getInteger("benchmark.clients", 4);
+    private static final int WARMUP_BATCHES_PER_REPLICA = Integer.getInteger("benchmark.warmup-batches", 4);
     /** The service's default number of parallel puts per upload ({@code ingest.store-parallelism}). */
     private static final int PARALLEL_PUTS = 4;
 
@@ -55,35 +56,63 @@ class IngestBenchmark {
             ObjectStore store = new ObjectStore(s3.settings());
             store.ensureBucket("raw-puts");
 
-            // Warm-up of every path on other keys and other datasets.
-            rawPuts(store, images.subList(0, BATCH), "warmup/");
-            ingest(List.of(replicas.url(0), replicas.url(1)), "warmup", images.subList(0, 2 * BATCH));
+            // Warm-up of every path on other keys and other datasets, long enough for the JIT compiler to be done
+            // with the hot paths: a service that ingests all day runs compiled code, and a replica's first
+            // thousands of images are slowed down as much by compilation as by the work itself.
+            int warmup = Math.min(images.size(), WARMUP_BATCHES_PER_REPLICA * 2 * BATCH);
+            rawPuts(store, images.subList(0, warmup), "warmup/");
+            ingest(List.of(replicas.url(0), replicas.url(1)), "warmup", images.subList(0, warmup));
 
-            long start = System.nanoTime();
-            rawPuts(store, images, "raw/");
-            double rawSeconds = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            ingest(List.of(replicas.url(0)), "one-replica", images);
-            double oneSeconds = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            ingest(List.of(replicas.url(0), replicas.url(1)), "two-replicas", images);
-            double twoSeconds = (System.nanoTime() - start) / 1e9;
+            Phase raw = Phase.measure(replicas, images.size(), () -> rawPuts(store, images, "raw/"));
+            Phase one = Phase.measure(replicas, images.size(),
+                    () -> ingest(List.of(replicas.url(0)), "one-replica", images));
+            Phase two = Phase.measure(replicas, images.size(),
+                    () -> ingest(List.of(replicas.url(0), replicas.url(1)), "two-replicas", images));
 
             long bytes = images.stream().mapToLong(image -> image.png.length).sum();
-            double raw = images.size() / rawSeconds;
-            double one = images.size() / oneSeconds;
-            double two = images.size() / twoSeconds;
-            System.out.printf(Locale.ROOT, "%nIngest benchmark: %d real Fashion-MNIST PNGs (%s), %.1f KB, batches of %d "
-                            + "from %d concurrent clients, %d parallel puts per upload, %d cores%n", images.size(),
-                    FashionMnist.isInstalled() ? "full dataset" : "sample variants", bytes / 1024.0, BATCH, CLIENTS,
-                    PARALLEL_PUTS, Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "  raw S3 put (%d parallel): %8.1f images/s (%.2f s)%n", PARALLEL_PUTS,
-                    raw, rawSeconds);
-            System.out.printf(Locale.ROOT, "  ingest, 1 replica:        %8.1f images/s (%.2f s) incl. validation, "
-                    + "dedupe, database commit, manifests, events%n", one, oneSeconds);
-            System.out.printf(Locale.ROOT, "  ingest, 2 replicas:       %8.1f images/s (%.2f s)%n", two, twoSeconds);
-            System.out.printf(Locale.ROOT, "  1 replica / raw put:      %8.2f (target >= 0.90)%n", one / raw);
-            System.out.printf(Locale.ROOT, "  2 replicas / 1 replica:   %8.2f%n%n", two / one);
+            System.out.printf(Locale.ROOT, "%nIngest benchmark: %d real Fashion-MNIST PNGs (%s), %.1f KB, batches of "
+                            + "%d from %d concurrent clients, %d parallel puts per upload, %d cores, %d warm-up "
+                            + "images%n",
+                    images.size(), FashionMnist.isInstalled() ? "full dataset" : "sample variants", bytes / 1024.0,
+                    BATCH, CLIENTS, PARALLEL_PUTS, Runtime.getRuntime().availableProcessors(), warmup);
+            System.out.println("  CPU ms per image: 'service' = the ingest replicas; 'rest' = this JVM (S3Proxy, "
+                    + "Kafka, the H2 server and the clients)");
+            System.out.printf(Locale.ROOT, "  raw S3 put (%d parallel): %s%n", PARALLEL_PUTS, raw);
+            System.out.printf(Locale.ROOT, "  ingest, 1 replica:        %s incl. validation, dedupe, database commit, "
+                    + "manifests, events%n", one);
+            System.out.printf(Locale.ROOT, "  ingest, 2 replicas:       %s%n", two);
+            System.out.printf(Locale.ROOT, "  1 replica / raw put:      %8.2f (target >= 0.90)%n",
+                    one.rate() / raw.rate());
+            System.out.printf(Locale.ROOT, "  2 replicas / 1 replica:   %8.2f%n%n", two.rate() / one.rate());
+        }
+    }
+
+    /** One measured phase: wall time, and the CPU time of the replicas and of this JVM meanwhile. */
+    private record Phase(int images, double seconds, double serviceCpu, double restCpu) {
+
+        interface Work {
+            void run() throws Exception;
+        }
+
+        static Phase measure(IngestReplicas replicas, int images, Work work) throws Exception {
+            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            double service = replicas.cpuSeconds();
+            long rest = os.getProcessCpuTime();
+            long start = System.nanoTime();
+            work.run();
+            return new Phase(images, (System.nanoTime() - start) / 1e9, replicas.cpuSeconds() - service,
+                    (os.getProcessCpuTime() - rest) / 1e9);
+        }
+
+        double rate() {
+            return images / seconds;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%8.1f images/s (%.2f s; CPU ms per image: service %.2f, rest %.2f)",
+                    rate(), seconds, 1000 * serviceCpu / images, 1000 * restCpu / images);
         }
     }
 

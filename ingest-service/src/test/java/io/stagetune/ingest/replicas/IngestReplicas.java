@@ -73,6 +73,11 @@ final class IngestReplicas implements AutoCloseable {
         return ports.size();
     }
 
+    /** CPU seconds used so far by all replicas together. */
+    double cpuSeconds() {
+        return processes.stream().mapToLong(process -> process.cpuTime().toNanos()).sum() / 1e9;
+    }
+
     /** SIGKILL: no shutdown hook, no rollback sent, connections just drop. */
     void kill(int replica) {
         processes.get(replica).kill();

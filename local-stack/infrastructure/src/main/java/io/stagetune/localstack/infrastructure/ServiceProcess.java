@@ -136,6 +136,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The CPU time the process has used so far (zero where the platform does not tell). */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** Kills the JVM at once (SIGKILL), as a crash or an out-of-memory kill would, and waits until it is gone. */
     public void kill() {
         try {
