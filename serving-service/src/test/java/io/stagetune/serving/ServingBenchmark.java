@@ -63,6 +63,7 @@ import static org.awaitility.Awaitility.await;
 class ServingBenchmark {
 
     private static final int[] LEVELS = {1, 8, 32};
+    private static final int WARM_UP_REQUESTS = Integer.getInteger("stagetune.benchmark.warmup-requests", 100);
 
     /** What the service runs with by default, except the test profile's smaller limits. */
     public static class Profile implements QuarkusTestProfile {
@@ -106,7 +107,7 @@ class ServingBenchmark {
 
         String url = RestAssured.baseURI + ":" + RestAssured.port + "/models/" + ServingFixtures.MODEL + "/predict";
         for (int concurrency : LEVELS) {
-            http(url, images, concurrency, concurrency);
+            http(url, images, concurrency, Math.max(WARM_UP_REQUESTS, 2 * concurrency));
             double[] batches = batchSizes();
             int requests = Math.max(96, 8 * concurrency);
             long began = System.nanoTime();

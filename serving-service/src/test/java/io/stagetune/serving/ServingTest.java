@@ -97,6 +97,8 @@ class ServingTest {
         ServingFixtures.promote(first);
         awaitServed(first);
         given().get("/q/health/ready").then().statusCode(200);
+        assertThat(given().get("/models").jsonPath().getInt("[0].maxBatchSize"))
+                .as("a size timed at warm-up, at most the configured 8").isIn(1, 2, 4, 8);
 
         List<Path> images = ServingFixtures.testImages().subList(0, 24);
         RequestSpecification request = given().queryParam("k", 3);

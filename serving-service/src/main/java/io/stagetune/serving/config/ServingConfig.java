@@ -38,8 +38,12 @@ public interface ServingConfig {
         @WithDefault("32")
         int maxSize();
 
-        /** How long the first request of a batch waits for others to join it. */
-        @WithDefault("5ms")
+        /**
+         * How long the first request of a batch waits for others to join it. None by default: under load the
+         * requests that queued during the previous forward fill the next batch anyway, and at low load a wait only
+         * adds latency (the same default as Triton's dynamic batcher).
+         */
+        @WithDefault("0ms")
         Duration maxWait();
 
         /**
@@ -48,6 +52,20 @@ public interface ServingConfig {
          */
         @WithDefault("1")
         int workers();
+
+        /**
+         * Whether each loaded version times its forward at every warm-up batch size (powers of two up to
+         * {@link #maxSize()}) and lowers its batch limit to the largest size that reaches at least
+         * {@link #tuneShare()} of the best size's images/s. On a GPU the largest batch is usually the fastest per
+         * image; on a few CPU cores a large network often runs small batches faster (the activations of a large
+         * batch leave the caches), so a limit that suits one device halves the throughput of the other.
+         */
+        @WithDefault("true")
+        boolean tune();
+
+        /** Share of the best images/s a larger batch size may fall short of and still be chosen. */
+        @WithDefault("0.9")
+        double tuneShare();
     }
 
     /** Following the alias: at start, on every model event, and periodically. */

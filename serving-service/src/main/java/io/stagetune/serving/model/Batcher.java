@@ -27,7 +27,7 @@ final class Batcher implements AutoCloseable {
     }
 
     private final CheckpointModel network;
-    private final int maxSize;
+    private volatile int maxSize;
     private final long maxWaitNanos;
     private final IntConsumer batchSizes;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
@@ -45,6 +45,18 @@ final class Batcher implements AutoCloseable {
             this.workers.add(worker);
             worker.start();
         }
+    }
+
+    /** Lowers (or restores) the most images per forward; batches formed from now on respect it. */
+    void limit(int maxSize) {
+        if (maxSize < 1) {
+            throw new IllegalArgumentException("a batch holds at least one image, got " + maxSize);
+        }
+        this.maxSize = maxSize;
+    }
+
+    int maxSize() {
+        return maxSize;
     }
 
     /** Queues {@code count} preprocessed images (NCHW); completes with their head outputs [count][classes]. */
@@ -67,13 +79,14 @@ final class Batcher implements AutoCloseable {
                 List<Job> batch = new ArrayList<>();
                 batch.add(first);
                 int images = first.count();
+                int limit = maxSize;
                 long deadline = System.nanoTime() + maxWaitNanos;
-                while (images < maxSize) {
+                while (images < limit) {
                     Job next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                     if (next == null) {
                         break;
                     }
-                    if (images + next.count() > maxSize) {
+                    if (images + next.count() > limit) {
                         carried = next;
                         break;
                     }

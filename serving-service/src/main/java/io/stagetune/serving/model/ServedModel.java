@@ -10,8 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -75,6 +79,48 @@ public final class ServedModel {
     /** Head outputs [count][classes] of {@code count} preprocessed images, computed in a shared batch. */
     public CompletableFuture<float[][]> forward(float[] inputs, int count) {
         return batcher.submit(inputs, count);
+    }
+
+    /** The most images one forward takes now: the configured maximum, or less after {@link #limitBatch}. */
+    public int maxBatchSize() {
+        return batcher.maxSize();
+    }
+
+    /** Caps the images per forward (a smaller batch ran faster per image at warm-up). */
+    public void limitBatch(int maxSize) {
+        batcher.limit(maxSize);
+    }
+
+    /**
+     * Images per second of a forward at each of {@code sizes}, run directly on the calling thread (not through the
+     * batcher, whose wait for more requests would count); for a version not yet serving, whose warm-up ran every
+     * size already. The sizes take turns, one timed forward each per round, for at least {@code minRounds} rounds
+     * and {@code minTime}, at most {@code maxRounds}: whatever else the machine does meanwhile (the previous
+     * version still serving) slows every size alike. Each size's median is kept, so one slow run (a first run
+     * on this thread, a collection) does not count.
+     */
+    public Map<Integer, Double> forwardRates(List<Integer> sizes, int minRounds, int maxRounds, Duration minTime) {
+        int floats = network.preprocessor().outputLength();
+        Map<Integer, List<Long>> times = new LinkedHashMap<>();
+        for (int size : sizes) {
+            times.put(size, new ArrayList<>());
+        }
+        long began = System.nanoTime();
+        for (int round = 0; round < maxRounds
+                && (round < minRounds || System.nanoTime() - began < minTime.toNanos()); round++) {
+            for (int size : sizes) {
+                float[] inputs = new float[size * floats];
+                long start = System.nanoTime();
+                network.logits(inputs, size);
+                times.get(size).add(Math.max(System.nanoTime() - start, 1));
+            }
+        }
+        Map<Integer, Double> rates = new LinkedHashMap<>();
+        times.forEach((size, taken) -> {
+            Collections.sort(taken);
+            rates.put(size, size / (taken.get(taken.size() / 2) / 1e9));
+        });
+        return rates;
     }
 
     /** Takes a reference for a request; false once the version is closed (the caller reads the holder again). */

@@ -39,11 +39,12 @@ import java.util.Optional;
 public class ModelResource {
 
     /**
-     * A served model: the alias followed, the version loaded now (null while none is) and its labels; the shadow
-     * alias (null when none is configured) and the shadow version run now (null while none is).
+     * A served model: the alias followed, the version loaded now (null while none is), its labels and the most
+     * images it runs in one forward (chosen at warm-up, see {@code serving.batch.tune}); the shadow alias (null when
+     * none is configured) and the shadow version run now (null while none is).
      */
-    public record ServedView(String model, String alias, Long version, List<String> labels, String shadowAlias,
-                             Long shadowVersion) {
+    public record ServedView(String model, String alias, Long version, List<String> labels, Integer maxBatchSize,
+                             String shadowAlias, Long shadowVersion) {
     }
 
     private static final String DESCRIPTION = "Answers the version that computed it (and the alias it was reached "
@@ -71,7 +72,8 @@ public class ModelResource {
         return config.models().stream().map(model -> {
             Optional<ServedModel> current = served.current(model);
             return new ServedView(model, config.alias(), current.map(ServedModel::version).orElse(null),
-                    current.map(ServedModel::labels).orElse(List.of()), shadows.of(model).orElse(null),
+                    current.map(ServedModel::labels).orElse(List.of()),
+                    current.map(ServedModel::maxBatchSize).orElse(null), shadows.of(model).orElse(null),
                     served.currentShadow(model).map(ServedModel::version).orElse(null));
         }).toList();
     }

@@ -10,14 +10,18 @@ import io.stagetune.inference.CheckpointModel;
 import io.stagetune.serving.config.ServingConfig;
 import io.stagetune.serving.model.ServedModel;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.awt.image.BufferedImage;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +35,12 @@ import java.util.concurrent.ExecutionException;
  */
 @ApplicationScoped
 public class ModelLoader {
+
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class);
+    /** The batch sizes are timed in turns, over at least 3 rounds and 200 ms (at most 20 rounds). */
+    private static final int TIMED_ROUNDS = 3;
+    private static final int MAX_TIMED_ROUNDS = 20;
+    private static final Duration TIMED_AT_LEAST = Duration.ofMillis(200);
 
     private final ObjectStore store;
     private final ServingConfig config;
@@ -84,11 +94,40 @@ public class ModelLoader {
 
     private void warmUp(ServedModel served) throws Exception {
         int floats = served.preprocessor().outputLength();
-        for (int size : batchSizes(config.batch().maxSize())) {
-            for (int run = 0; run < 2; run++) {
+        List<Integer> sizes = batchSizes(config.batch().maxSize());
+        boolean tune = config.batch().tune() && sizes.size() > 1;
+        // Through the batcher, so that its worker threads have run every size; timing runs each size again.
+        for (int size : sizes) {
+            for (int run = 0; run < (tune ? 1 : 2); run++) {
                 await(served.forward(new float[size * floats], size));
             }
         }
+        if (!tune) {
+            return;
+        }
+        Map<Integer, Double> rates = served.forwardRates(sizes, TIMED_ROUNDS, MAX_TIMED_ROUNDS, TIMED_AT_LEAST);
+        int limit = tunedMaxSize(rates, config.batch().tuneShare());
+        served.limitBatch(limit);
+        LOG.infof("model %s version %d: batches of at most %d images (images/s by batch size at warm-up: %s)",
+                served.model(), served.version(), limit, describe(rates));
+    }
+
+    /**
+     * The largest batch size whose images/s is at least {@code share} of the best size's: the best size itself
+     * or a larger one almost as fast, which keeps fewer requests queued behind each forward.
+     */
+    static int tunedMaxSize(Map<Integer, Double> imagesPerSecond, double share) {
+        double best = imagesPerSecond.values().stream().mapToDouble(Double::doubleValue).max()
+                .orElseThrow(() -> new IllegalArgumentException("no batch size was timed"));
+        return imagesPerSecond.entrySet().stream().filter(entry -> entry.getValue() >= share * best)
+                .mapToInt(Map.Entry::getKey).max().orElseThrow();
+    }
+
+    private static String describe(Map<Integer, Double> rates) {
+        StringBuilder text = new StringBuilder();
+        rates.forEach((size, rate) -> text.append(text.isEmpty() ? "" : ", ").append(size).append(": ")
+                .append(String.format(Locale.ROOT, "%.1f", rate)));
+        return text.toString();
     }
 
     /** Powers of two up to the maximum, and the maximum. */

@@ -60,7 +60,7 @@ public class ModelReloader {
 
     void start(@Observes StartupEvent event) {
         for (String model : config.models()) {
-            metrics.servedVersion(model, -1);
+            metrics.servedVersion(model, -1, 0);
             followers.add(new Follower(model, config.alias(), false));
             shadows.of(model).ifPresent(alias -> {
                 metrics.shadowVersion(model, -1);
@@ -178,7 +178,7 @@ public class ModelReloader {
                 metrics.shadowVersion(model, version.version());
             } else {
                 served.swap(loaded);
-                metrics.servedVersion(model, version.version());
+                metrics.servedVersion(model, version.version(), loaded.maxBatchSize());
             }
             LOG.infof("model %s: %s version %d (alias %s) after %d ms%s; previous %s", model,
                     shadow ? "shadow is" : "serving", version.version(), alias, took.toMillis(),

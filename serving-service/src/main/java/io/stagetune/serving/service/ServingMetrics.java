@@ -26,6 +26,7 @@ public class ServingMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> batchLimits = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> shadowVersions = new ConcurrentHashMap<>();
     private final AtomicInteger openVersions = new AtomicInteger();
 
@@ -70,7 +71,8 @@ public class ServingMetrics {
                 .tags("model", model, "outcome", outcome).register(registry).record(duration);
     }
 
-    public void servedVersion(String model, long version) {
+    /** The version a model serves now (-1: none) and that version's batch limit (0: none). */
+    public void servedVersion(String model, long version, int batchLimit) {
         servedVersions.computeIfAbsent(model, name -> {
             AtomicLong value = new AtomicLong(-1);
             Gauge.builder("serving.model.version", value, AtomicLong::get)
@@ -78,6 +80,13 @@ public class ServingMetrics {
                     .register(registry);
             return value;
         }).set(version);
+        batchLimits.computeIfAbsent(model, name -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("serving.batch.limit", value, AtomicLong::get)
+                    .description("Most images per forward of the served version, tuned at its warm-up (0: none "
+                            + "loaded)").tags("model", name).register(registry);
+            return value;
+        }).set(batchLimit);
     }
 
     /** A reload attempt of a model's shadow version (kept apart from the served version's reloads). */
