@@ -37,10 +37,10 @@ import java.util.concurrent.ExecutionException;
 public class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
-    /** The batch sizes are timed in turns, over at least 3 rounds and 200 ms (at most 20 rounds). */
+    /** The batch sizes are timed in turns, over at least 3 rounds and 100 ms (at most 20 rounds). */
     private static final int TIMED_ROUNDS = 3;
     private static final int MAX_TIMED_ROUNDS = 20;
-    private static final Duration TIMED_AT_LEAST = Duration.ofMillis(200);
+    private static final Duration TIMED_AT_LEAST = Duration.ofMillis(100);
 
     private final ObjectStore store;
     private final ServingConfig config;
