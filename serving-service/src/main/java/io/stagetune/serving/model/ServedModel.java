@@ -101,6 +101,7 @@ public final class ServedModel {
      */
     public Map<Integer, Double> forwardRates(List<Integer> sizes, int minRounds, int maxRounds, Duration minTime) {
         int floats = network.preprocessor().outputLength();
+        float[] inputs = new float[sizes.stream().mapToInt(Integer::intValue).max().orElse(0) * floats];
         Map<Integer, List<Long>> times = new LinkedHashMap<>();
         for (int size : sizes) {
             times.put(size, new ArrayList<>());
@@ -108,12 +109,11 @@ public final class ServedModel {
         long began = System.nanoTime();
         for (int round = 0; round < maxRounds
                 && (round < minRounds || System.nanoTime() - began < minTime.toNanos()); round++) {
-            for (int size : sizes) {
-                float[] inputs = new float[size * floats];
+            times.forEach((size, taken) -> {
                 long start = System.nanoTime();
                 network.logits(inputs, size);
-                times.get(size).add(Math.max(System.nanoTime() - start, 1));
-            }
+                taken.add(Math.max(System.nanoTime() - start, 1));
+            });
         }
         Map<Integer, Double> rates = new LinkedHashMap<>();
         times.forEach((size, taken) -> {
