@@ -117,6 +117,9 @@ public class ModelLoader {
      * or a larger one almost as fast, which keeps fewer requests queued behind each forward.
      */
     static int tunedMaxSize(Map<Integer, Double> imagesPerSecond, double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("serving.batch.tune-share must be above 0 and at most 1, got " + share);
+        }
         double best = imagesPerSecond.values().stream().mapToDouble(Double::doubleValue).max()
                 .orElseThrow(() -> new IllegalArgumentException("no batch size was timed"));
         return imagesPerSecond.entrySet().stream().filter(entry -> entry.getValue() >= share * best)

@@ -41,6 +41,14 @@ class ModelLoaderTest {
         assertThatThrownBy(() -> ModelLoader.tunedMaxSize(Map.of(), 0.9)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aShareOutsideZeroToOneIsRefusedNamingTheProperty() {
+        for (double share : new double[] {0, -0.5, 1.5, Double.NaN}) {
+            assertThatThrownBy(() -> ModelLoader.tunedMaxSize(rates(10, 20), share))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serving.batch.tune-share");
+        }
+    }
+
     /** Images/s at batch sizes 1, 2, 4, 8, 16, 32. */
     private static Map<Integer, Double> rates(double... values) {
         Map<Integer, Double> rates = new LinkedHashMap<>();
