@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-./mvnw -q -pl model-registry test -Dtest=ConsoleBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
+# The JIT as in production, not the tests' C1 only (see test.jvm-options in pom.xml).
+./mvnw -q -pl model-registry test -Dtest=ConsoleBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest.jvm-options=-XX:+TieredCompilation 2>&1 \
   | grep -E '^(registered|/)'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,4 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -ntp -pl ingest-service -am install -DskipTests
-./mvnw -B -q -ntp -pl ingest-service surefire:test -Dtest=IngestBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
+# The JIT as in production, not the tests' C1 only (see test.jvm-options in pom.xml).
+./mvnw -B -q -ntp -pl ingest-service surefire:test -Dtest=IngestBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest.jvm-options=-XX:+TieredCompilation "$@"

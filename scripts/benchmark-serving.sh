@@ -28,7 +28,9 @@ if [[ ! -f $backbone ]]; then
   "$python" scripts/export_backbone.py --arch resnet18 --seed 0 --out "$backbone"
 fi
 echo "load average: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
+# The JIT as in production, not the tests' C1 only (see test.jvm-options in pom.xml).
 ./mvnw -B -q -pl serving-service test -Dtest=ServingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dtest.jvm-options=-XX:+TieredCompilation \
   -Dstagetune.benchmark.backbone="$(realpath "$backbone")" -Dstagetune.benchmark.out="$work/out" \
   -Dstagetune.benchmark.crop="$crop" -Dai.djl.pytorch.num_threads="$threads" "$@" >"$work/java.log" 2>&1 || { tail -40 "$work/java.log"; exit 1; }
 grep -E '^(http|direct) ' "$work/java.log" >"$work/figures.txt"
