@@ -11,6 +11,7 @@ import io.stagetune.evaluator.evaluation.ClassMetrics;
 import io.stagetune.evaluator.evaluation.Evaluation;
 import io.stagetune.evaluator.evaluation.EvaluationMetrics;
 import io.stagetune.evaluator.promotion.PromotionDecision;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Locale;
@@ -32,6 +33,17 @@ public class EvaluatorMetrics {
 
     public EvaluatorMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Removes this service's meters when the application stops. Quarkus registers them in Micrometer's global
+     * registry, which outlives the application: without this, an application started again in the same JVM (as
+     * the tests do) would get back gauges and function counters bound to the stopped one's objects.
+     */
+    @PreDestroy
+    void removeMeters() {
+        registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("evaluator."))
+                .forEach(registry::remove);
     }
 
     /** The local image cache: bytes at the last trim, the budget, bytes evicted so far. */
