@@ -3,32 +3,17 @@ package io.stagetune.evaluator.rest;
 import io.quarkus.test.common.WithTestResource;
 import io.stagetune.testsupport.KafkaTestResource;
 import io.stagetune.testsupport.S3TestResource;
+import io.stagetune.testsupport.ServiceEndpointsContract;
 
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
 
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(S3TestResource.class)
-class HealthTest {
+class HealthTest extends ServiceEndpointsContract {
 
-    @Test
-    void isReadyAndLive() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
-        given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
-    }
-
-    @Test
-    void exposesPrometheusMetrics() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
-    }
-
-    @Test
-    void namesTheService() {
-        given().get("/info").then().statusCode(200).body("service", is("evaluator-service"));
+    @Override
+    protected String serviceName() {
+        return "evaluator-service";
     }
 }

@@ -3,29 +3,14 @@ package io.stagetune.registry.rest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stagetune.testsupport.KafkaTestResource;
-import org.junit.jupiter.api.Test;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
+import io.stagetune.testsupport.ServiceEndpointsContract;
 
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-class HealthTest {
+class HealthTest extends ServiceEndpointsContract {
 
-    @Test
-    void isReadyAndLive() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
-        given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
-    }
-
-    @Test
-    void exposesPrometheusMetrics() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
-    }
-
-    @Test
-    void namesTheService() {
-        given().get("/info").then().statusCode(200).body("service", is("model-registry"));
+    @Override
+    protected String serviceName() {
+        return "model-registry";
     }
 }

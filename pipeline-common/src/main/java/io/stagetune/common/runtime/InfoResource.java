@@ -1,4 +1,4 @@
-package io.stagetune.registry.rest;
+package io.stagetune.common.runtime;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -6,7 +6,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Names the running service, so operators (and scripts) can tell the services apart. */
+/**
+ * {@code GET /info} of every service: names the running service ({@code quarkus.application.name}), so operators
+ * and scripts can tell the services apart behind their ports. Found in this library's index by each service's REST
+ * layer.
+ */
 @Path("/info")
 public class InfoResource {
 
