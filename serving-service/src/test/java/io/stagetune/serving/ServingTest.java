@@ -58,6 +58,7 @@ import static io.restassured.RestAssured.given;
 import static io.stagetune.serving.ServingFixtures.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 
 /**
  * The serving-service with its real neighbours: the registry (a process) moves the alias and publishes the move
@@ -92,6 +93,9 @@ class ServingTest {
     @Test
     @Order(1)
     void servesTheAliasVersionExactlyAsTheEvaluatorAndADirectForward() throws Exception {
+        // No version behind the alias yet: not ready, so that no replica takes traffic it can only refuse.
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'models loaded' }.data." + MODEL, is("no version loaded"));
         Path folder = ServingFixtures.writeCheckpoint(scratch.resolve("v1"), 1, backbone());
         first = ServingFixtures.register(ServingFixtures.upload(store(), folder, 1));
         ServingFixtures.promote(first);
