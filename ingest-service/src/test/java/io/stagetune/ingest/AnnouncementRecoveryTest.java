@@ -71,6 +71,7 @@ class AnnouncementRecoveryTest {
     void aVersionCommittedDuringABrokerOutageIsAnnouncedWhenTheBrokerIsBack() {
         String dataset = "outage";
         ObjectStore store = new ObjectStore(s3.settings());
+        awaitNothingPending();
         kafka.stopBroker();
         try {
             upload(dataset, "bag", 3).then().statusCode(201);
@@ -93,6 +94,7 @@ class AnnouncementRecoveryTest {
     void aManifestTheUploadCouldNotWriteIsWrittenBeforeTheVersionIsAnnounced() {
         String dataset = "manifest-later";
         ObjectStore store = new ObjectStore(s3.settings());
+        awaitNothingPending();
         kafka.stopBroker();
         try {
             upload(dataset, "pullover", 2).then().statusCode(201);
@@ -168,6 +170,14 @@ class AnnouncementRecoveryTest {
         List<ManifestEntry> expected = new ArrayList<>(v2);
         expected.addAll(staged);
         assertThat(v3).as("the earlier versions' images in their order, then the staged one").isEqualTo(expected);
+    }
+
+    /**
+     * Waits until the events of earlier tests are sent: the relay sends oldest first and stops at the first failure,
+     * so with the broker down an earlier test's pending event would stand before this test's dataset.
+     */
+    private void awaitNothingPending() {
+        await().atMost(WAIT).until(() -> outbox.pendingCount() == 0);
     }
 
     private static Response upload(String dataset, String label, int count) {

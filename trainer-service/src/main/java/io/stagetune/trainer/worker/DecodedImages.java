@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 /**
@@ -81,20 +82,33 @@ public final class DecodedImages implements LabelledImageSource {
         int[] widths = new int[files.size()];
         int[] heights = new int[files.size()];
         AtomicInteger decodedNow = new AtomicInteger();
+        // A task that fails is kept, not thrown: a parallel stream rethrows while its other tasks still run, and
+        // they would go on writing into the folder after this method has failed. The rest are skipped.
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         IntStream.range(0, files.size()).parallel().forEach(i -> {
-            int[] size = decodedFiles.size(keys.get(i));
-            if (size == null) {
-                if (files.get(i) == null) {
-                    throw new IllegalStateException("image " + keys.get(i)
-                            + " has neither a decoded nor an original file");
-                }
-                BufferedImage image = decodedFiles.decode(keys.get(i), files.get(i));
-                size = new int[] {image.getWidth(), image.getHeight()};
-                decodedNow.incrementAndGet();
+            if (failure.get() != null) {
+                return;
             }
-            widths[i] = size[0];
-            heights[i] = size[1];
+            try {
+                int[] size = decodedFiles.size(keys.get(i));
+                if (size == null) {
+                    if (files.get(i) == null) {
+                        throw new IllegalStateException("image " + keys.get(i)
+                                + " has neither a decoded nor an original file");
+                    }
+                    BufferedImage image = decodedFiles.decode(keys.get(i), files.get(i));
+                    size = new int[] {image.getWidth(), image.getHeight()};
+                    decodedNow.incrementAndGet();
+                }
+                widths[i] = size[0];
+                heights[i] = size[1];
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
         });
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         return new DecodedImages(decodedFiles, widths, heights, labels, List.copyOf(keys), preprocessor,
                 decodedNow.get());
     }
