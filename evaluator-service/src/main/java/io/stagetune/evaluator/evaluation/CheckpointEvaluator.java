@@ -5,6 +5,7 @@ import io.stagetune.common.image.DecodedImageFiles;
 import io.stagetune.common.image.Images;
 import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.runtime.ParallelTasks;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 /**
  * Runs a {@link CheckpointModel} over labelled test images in batches and tallies the predictions. Test labels
@@ -133,8 +133,8 @@ public final class CheckpointEvaluator {
             int count = Math.min(size, images.size() - from);
             int floats = preprocessor.outputLength();
             float[] out = new float[count * floats];
-            IntStream.range(0, count).parallel()
-                    .forEach(i -> preprocessor.evalTransform(image(images.get(from + i)), out, i * floats));
+            ParallelTasks.forEach(count,
+                    i -> preprocessor.evalTransform(image(images.get(from + i)), out, i * floats));
             return out;
         }
 

@@ -3,6 +3,7 @@ package io.stagetune.trainer.worker;
 import io.stagetune.common.image.DecodedImageFiles;
 import io.stagetune.common.image.Preprocessing;
 import io.stagetune.common.image.Preprocessor;
+import io.stagetune.common.runtime.ParallelTasks;
 import io.stagetune.common.storage.CacheBudget;
 import io.stagetune.trainer.training.ImageShape;
 import io.stagetune.trainer.training.LabelledImageSource;
@@ -13,8 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 
 /**
  * Images of one split, decoded once and preprocessed per batch with the shared {@link Preprocessor}: the train
@@ -82,33 +81,21 @@ public final class DecodedImages implements LabelledImageSource {
         int[] widths = new int[files.size()];
         int[] heights = new int[files.size()];
         AtomicInteger decodedNow = new AtomicInteger();
-        // A task that fails is kept, not thrown: a parallel stream rethrows while its other tasks still run, and
-        // they would go on writing into the folder after this method has failed. The rest are skipped.
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        IntStream.range(0, files.size()).parallel().forEach(i -> {
-            if (failure.get() != null) {
-                return;
-            }
-            try {
-                int[] size = decodedFiles.size(keys.get(i));
-                if (size == null) {
-                    if (files.get(i) == null) {
-                        throw new IllegalStateException("image " + keys.get(i)
-                                + " has neither a decoded nor an original file");
-                    }
-                    BufferedImage image = decodedFiles.decode(keys.get(i), files.get(i));
-                    size = new int[] {image.getWidth(), image.getHeight()};
-                    decodedNow.incrementAndGet();
+        // A failure leaves only after every task has stopped, so nothing writes into the folder after this failed.
+        ParallelTasks.forEach(files.size(), i -> {
+            int[] size = decodedFiles.size(keys.get(i));
+            if (size == null) {
+                if (files.get(i) == null) {
+                    throw new IllegalStateException("image " + keys.get(i)
+                            + " has neither a decoded nor an original file");
                 }
-                widths[i] = size[0];
-                heights[i] = size[1];
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
+                BufferedImage image = decodedFiles.decode(keys.get(i), files.get(i));
+                size = new int[] {image.getWidth(), image.getHeight()};
+                decodedNow.incrementAndGet();
             }
+            widths[i] = size[0];
+            heights[i] = size[1];
         });
-        if (failure.get() != null) {
-            throw failure.get();
-        }
         return new DecodedImages(decodedFiles, widths, heights, labels, List.copyOf(keys), preprocessor,
                 decodedNow.get());
     }
