@@ -129,6 +129,43 @@ class DatasetResourceTest {
     }
 
     @Test
+    void duplicatesAmongHundredsOfFilesAreFoundInTheirOwnDatasetOnly() {
+        // 150 images in dataset a, 150 others in dataset b; then all 300 into a: the dataset is asked about them in
+        // look-ups of 128, 128 and 44 (padded) hashes, and only a's own 150 may come back as duplicates.
+        List<Path> inA = new java.util.ArrayList<>();
+        List<Path> inB = new java.util.ArrayList<>();
+        for (String label : List.of("coat", "bag", "shirt")) {
+            inA.addAll(TestImages.pngs("train", label, 50));
+        }
+        for (String label : List.of("sandal", "sneaker", "trouser")) {
+            inB.addAll(TestImages.pngs("train", label, 50));
+        }
+        upload("dedupe-many-a", inA).then().statusCode(201);
+        upload("dedupe-many-b", inB).then().statusCode(201);
+
+        List<Path> all = new java.util.ArrayList<>(inB.subList(0, 70));
+        all.addAll(inA);
+        all.addAll(inB.subList(70, inB.size()));
+        Response response = upload("dedupe-many-a", all);
+        response.then().statusCode(201);
+        assertThat(response.jsonPath().getInt("accepted")).isEqualTo(150);
+        assertThat(response.jsonPath().getInt("duplicates")).isEqualTo(150);
+        List<String> statuses = response.jsonPath().getList("files.status");
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(statuses.get(i)).as(all.get(i).toString())
+                    .isEqualTo(inA.contains(all.get(i)) ? "duplicate" : "accepted");
+        }
+    }
+
+    /** One upload, each file labelled by its folder. */
+    private static Response upload(String dataset, List<Path> files) {
+        var request = uploader();
+        files.forEach(file -> request.multiPart("file", file.toFile(), "image/png")
+                .multiPart("label", file.getParent().getFileName().toString()));
+        return request.post("/datasets/{id}/images", dataset);
+    }
+
+    @Test
     void aBatchOfFiveHundredFilesWithALabelAndSplitEachFitsInOneRequest() {
         List<Path> files = TestImages.pngs("train", "bag", 50);
         var request = uploader();

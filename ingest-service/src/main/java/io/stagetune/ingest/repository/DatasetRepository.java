@@ -29,8 +29,12 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class DatasetRepository {
 
-    /** Content hashes per {@code in (...)} query: well below every database's limit on bound parameters. */
-    private static final int QUERY_CHUNK = 500;
+    /**
+     * Content hashes per look-up query, and the sizes a query is padded to (by repeating its last hash), so that a
+     * few query texts serve every upload and stay in the parse caches of Hibernate and the database.
+     */
+    private static final int[] LOOKUP_SIZES = {1, 8, 32, 128};
+    private static final int QUERY_CHUNK = LOOKUP_SIZES[LOOKUP_SIZES.length - 1];
 
     /** Selects images as manifest entries; a query adds its where clause. */
     private static final String ENTRIES = "select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, i.sha256, "
@@ -86,18 +90,46 @@ public class DatasetRepository {
                 + "where i.datasetId = d.id and i.version is null) order by d.id", Dataset.class).getResultList();
     }
 
-    /** The images of the dataset among these content hashes, staged or committed, by hash. */
+    /**
+     * The images of the dataset among these content hashes, staged or committed, by hash. Each hash is looked up by
+     * the whole primary key, {@code (dataset_id, sha256) in ((?, ?), ...)}: written as {@code dataset_id = ? and
+     * sha256 in (...)}, H2 uses only the key's first column and compares every image of the dataset with every hash
+     * (the look-up took 25 ms for 128 hashes in a dataset of 20,000 images, against 0.7 ms by the whole key), so
+     * each upload's dedupe cost grew with the dataset. PostgreSQL runs either form as index look-ups.
+     */
     @Transactional
     public Map<String, ManifestEntry> images(String datasetId, Collection<String> sha256s) {
         Map<String, ManifestEntry> found = new HashMap<>();
         List<String> all = List.copyOf(sha256s);
         for (int from = 0; from < all.size(); from += QUERY_CHUNK) {
-            em.createQuery(ENTRIES + "where i.datasetId = :dataset and i.sha256 in :hashes", ManifestEntry.class)
-                    .setParameter("dataset", datasetId)
-                    .setParameter("hashes", all.subList(from, Math.min(all.size(), from + QUERY_CHUNK)))
-                    .getResultStream().forEach(image -> found.put(image.sha256(), image));
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + QUERY_CHUNK));
+            int size = lookupSize(chunk.size());
+            var query = em.createQuery(ENTRIES + "where " + keyLookup(size), ManifestEntry.class)
+                    .setParameter("dataset", datasetId);
+            for (int i = 0; i < size; i++) {
+                query.setParameter("h" + i, chunk.get(Math.min(i, chunk.size() - 1)));
+            }
+            query.getResultStream().forEach(image -> found.put(image.sha256(), image));
         }
         return found;
+    }
+
+    private static int lookupSize(int hashes) {
+        for (int size : LOOKUP_SIZES) {
+            if (hashes <= size) {
+                return size;
+            }
+        }
+        throw new IllegalArgumentException(hashes + " hashes in one look-up");
+    }
+
+    /** {@code (i.datasetId, i.sha256) in ((:dataset, :h0), (:dataset, :h1), ...)} with {@code size} hashes. */
+    static String keyLookup(int size) {
+        StringBuilder where = new StringBuilder("(i.datasetId, i.sha256) in (");
+        for (int i = 0; i < size; i++) {
+            where.append(i == 0 ? "" : ", ").append("(:dataset, :h").append(i).append(')');
+        }
+        return where.append(')').toString();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
