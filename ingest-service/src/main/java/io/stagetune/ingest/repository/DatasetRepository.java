@@ -161,11 +161,16 @@ public class DatasetRepository {
                 .setParameter("dataset", datasetId).getSingleResult();
     }
 
-    /** Datasets holding a staged label from production that was added before the instant. */
+    /**
+     * Datasets holding a staged label from production that was added before the instant. Asked per dataset, so that
+     * only each dataset's staged images are read (by the version index), not every image of every dataset: every
+     * replica asks every 30 s.
+     */
     @Transactional
     public List<String> datasetsWithLabelsStagedBefore(Instant before) {
-        return em.createQuery("select distinct i.datasetId from DatasetImage i where i.version is null "
-                        + "and i.provenance is not null and i.addedAt < :before", String.class)
+        return em.createQuery("select d.id from Dataset d where exists (from DatasetImage i where i.datasetId = d.id "
+                        + "and i.version is null and i.provenance is not null and i.addedAt < :before) order by d.id",
+                        String.class)
                 .setParameter("before", before).getResultList();
     }
 
