@@ -31,8 +31,10 @@ import java.util.concurrent.Future;
 /**
  * Ingest throughput through the REST API of the packaged service, with one replica and with two sharing one database,
  * beside the raw put rate of the same files into the same S3Proxy, in the same run. Clients post batches concurrently;
- * with two replicas they alternate between them. Not part of the test suite (no "Test"/"IT" suffix); run it with
- * {@code scripts/benchmark-ingest.sh}.
+ * with two replicas they alternate between them. The three phases run in {@link #ROUNDS} rounds, each on new keys and
+ * new datasets and each in another order, and the ratios are taken per round: the machine's speed drifts within a
+ * run, and a ratio of two phases measured next to each other drifts less than one of phases far apart. Not part of
+ * the test suite (no "Test"/"IT" suffix); run it with {@code scripts/benchmark-ingest.sh}.
  */
 class IngestBenchmark {
 
@@ -40,6 +42,7 @@ class IngestBenchmark {
     private static final int BATCH = Integer.getInteger("benchmark.batch", 500);
     private static final int CLIENTS = Integer.getInteger("benchmark.clients", 4);
     private static final int WARMUP_BATCHES_PER_REPLICA = Integer.getInteger("benchmark.warmup-batches", 4);
+    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
     /** The service's default number of parallel puts per upload ({@code ingest.store-parallelism}). */
     private static final int PARALLEL_PUTS = 4;
 
@@ -63,28 +66,68 @@ class IngestBenchmark {
             rawPuts(store, images.subList(0, warmup), "warmup/");
             ingest(List.of(replicas.url(0), replicas.url(1)), "warmup", images.subList(0, warmup));
 
-            Phase raw = Phase.measure(replicas, images.size(), () -> rawPuts(store, images, "raw/"));
-            Phase one = Phase.measure(replicas, images.size(),
-                    () -> ingest(List.of(replicas.url(0)), "one-replica", images));
-            Phase two = Phase.measure(replicas, images.size(),
-                    () -> ingest(List.of(replicas.url(0), replicas.url(1)), "two-replicas", images));
+            List<Round> rounds = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                String suffix = "-" + round;
+                Map<String, Phase.Work> work = new java.util.LinkedHashMap<>();
+                work.put("raw", () -> rawPuts(store, images, "raw" + suffix + "/"));
+                work.put("one", () -> ingest(List.of(replicas.url(0)), "one-replica" + suffix, images));
+                work.put("two", () -> ingest(List.of(replicas.url(0), replicas.url(1)), "two-replicas" + suffix,
+                        images));
+                // Round 1 runs raw, one, two; round 2 one, two, raw; round 3 two, raw, one; and so on.
+                List<String> order = new ArrayList<>(work.keySet());
+                java.util.Collections.rotate(order, -(round - 1));
+                Map<String, Phase> phases = new java.util.HashMap<>();
+                for (String phase : order) {
+                    phases.put(phase, Phase.measure(replicas, images.size(), work.get(phase)));
+                }
+                rounds.add(new Round(String.join(", ", order), phases.get("raw"), phases.get("one"),
+                        phases.get("two")));
+            }
 
             long bytes = images.stream().mapToLong(image -> image.png.length).sum();
             System.out.printf(Locale.ROOT, "%nIngest benchmark: %d real Fashion-MNIST PNGs (%s), %.1f KB, batches of "
                             + "%d from %d concurrent clients, %d parallel puts per upload, %d cores, %d warm-up "
-                            + "images%n",
+                            + "images, %d rounds%n",
                     images.size(), FashionMnist.isInstalled() ? "full dataset" : "sample variants", bytes / 1024.0,
-                    BATCH, CLIENTS, PARALLEL_PUTS, Runtime.getRuntime().availableProcessors(), warmup);
+                    BATCH, CLIENTS, PARALLEL_PUTS, Runtime.getRuntime().availableProcessors(), warmup, ROUNDS);
             System.out.println("  CPU ms per image: 'service' = the ingest replicas; 'rest' = this JVM (S3Proxy, "
                     + "Kafka, the H2 server and the clients)");
-            System.out.printf(Locale.ROOT, "  raw S3 put (%d parallel): %s%n", PARALLEL_PUTS, raw);
-            System.out.printf(Locale.ROOT, "  ingest, 1 replica:        %s incl. validation, dedupe, database commit, "
-                    + "manifests, events%n", one);
-            System.out.printf(Locale.ROOT, "  ingest, 2 replicas:       %s%n", two);
-            System.out.printf(Locale.ROOT, "  1 replica / raw put:      %8.2f (target >= 0.90)%n",
-                    one.rate() / raw.rate());
-            System.out.printf(Locale.ROOT, "  2 replicas / 1 replica:   %8.2f%n%n", two.rate() / one.rate());
+            for (int i = 0; i < rounds.size(); i++) {
+                Round round = rounds.get(i);
+                System.out.printf(Locale.ROOT, "  round %d (%s)%n", i + 1, round.order());
+                System.out.printf(Locale.ROOT, "    raw S3 put (%d parallel): %s%n", PARALLEL_PUTS, round.raw());
+                System.out.printf(Locale.ROOT, "    ingest, 1 replica:        %s incl. validation, dedupe, database "
+                        + "commit, manifests, events%n", round.one());
+                System.out.printf(Locale.ROOT, "    ingest, 2 replicas:       %s%n", round.two());
+                System.out.printf(Locale.ROOT, "    1 replica / raw put: %.2f; 2 replicas / 1 replica: %.2f%n",
+                        round.oneToRaw(), round.twoToOne());
+            }
+            System.out.printf(Locale.ROOT, "  median of %d rounds: raw %.1f, 1 replica %.1f, 2 replicas %.1f images/s%n",
+                    rounds.size(), median(rounds, round -> round.raw().rate()),
+                    median(rounds, round -> round.one().rate()), median(rounds, round -> round.two().rate()));
+            System.out.printf(Locale.ROOT, "  1 replica / raw put:      %8.2f (median of the rounds' ratios; target "
+                    + ">= 0.90)%n", median(rounds, Round::oneToRaw));
+            System.out.printf(Locale.ROOT, "  2 replicas / 1 replica:   %8.2f%n%n", median(rounds, Round::twoToOne));
         }
+    }
+
+    /** One round's three phases, in the order they ran. */
+    private record Round(String order, Phase raw, Phase one, Phase two) {
+
+        double oneToRaw() {
+            return one.rate() / raw.rate();
+        }
+
+        double twoToOne() {
+            return two.rate() / one.rate();
+        }
+    }
+
+    private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> value) {
+        double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     /** One measured phase: wall time, and the CPU time of the replicas and of this JVM meanwhile. */
