@@ -6,6 +6,7 @@ import io.stagetune.ingest.TestImages;
 import io.stagetune.localstack.infrastructure.EmbeddedDatabase;
 import io.stagetune.localstack.infrastructure.EmbeddedKafka;
 import io.stagetune.localstack.infrastructure.EmbeddedS3;
+import io.stagetune.testsupport.PostgresSchema;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -43,6 +44,8 @@ class IngestBenchmark {
     private static final int CLIENTS = Integer.getInteger("benchmark.clients", 4);
     private static final int WARMUP_BATCHES_PER_REPLICA = Integer.getInteger("benchmark.warmup-batches", 4);
     private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
+    /** {@code h2} (the local stack's H2 server, in this JVM) or {@code postgresql} (the test server, as in production). */
+    private static final String DATABASE = System.getProperty("benchmark.database", "h2");
     /** The service's default number of parallel puts per upload ({@code ingest.store-parallelism}). */
     private static final int PARALLEL_PUTS = 4;
 
@@ -51,11 +54,9 @@ class IngestBenchmark {
         Path folder = Files.createTempDirectory("ingest-benchmark-");
         List<Labelled> images = images(IMAGES);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedS3 s3 = EmbeddedS3.start();
-             EmbeddedDatabase database = EmbeddedDatabase.start(folder.resolve("db"), 0);
-             IngestReplicas replicas = IngestReplicas.start(Path.of("target/quarkus-app/quarkus-run.jar"), 2,
-                     Map.of("INGEST_DB_URL", database.jdbcUrl("ingest"), "INGEST_DB_USER", "ingest",
-                             "INGEST_DB_PASSWORD", "benchmark"), kafka.bootstrapServers(), s3.settings(),
-                     folder.resolve("logs"))) {
+             Database database = Database.start(folder);
+             IngestReplicas replicas = IngestReplicas.start(database.runner(), 2, database.environment(),
+                     kafka.bootstrapServers(), s3.settings(), folder.resolve("logs"))) {
             ObjectStore store = new ObjectStore(s3.settings());
             store.ensureBucket("raw-puts");
 
@@ -79,7 +80,7 @@ class IngestBenchmark {
                 java.util.Collections.rotate(order, -(round - 1));
                 Map<String, Phase> phases = new java.util.HashMap<>();
                 for (String phase : order) {
-                    phases.put(phase, Phase.measure(replicas, images.size(), work.get(phase)));
+                    phases.put(phase, Phase.measure(replicas, database, images.size(), work.get(phase)));
                 }
                 rounds.add(new Round(String.join(", ", order), phases.get("raw"), phases.get("one"),
                         phases.get("two")));
@@ -88,11 +89,13 @@ class IngestBenchmark {
             long bytes = images.stream().mapToLong(image -> image.png.length).sum();
             System.out.printf(Locale.ROOT, "%nIngest benchmark: %d real Fashion-MNIST PNGs (%s), %.1f KB, batches of "
                             + "%d from %d concurrent clients, %d parallel puts per upload, %d cores, %d warm-up "
-                            + "images, %d rounds%n",
+                            + "images, %d rounds, database %s%n",
                     images.size(), FashionMnist.isInstalled() ? "full dataset" : "sample variants", bytes / 1024.0,
-                    BATCH, CLIENTS, PARALLEL_PUTS, Runtime.getRuntime().availableProcessors(), warmup, ROUNDS);
+                    BATCH, CLIENTS, PARALLEL_PUTS, Runtime.getRuntime().availableProcessors(), warmup, ROUNDS,
+                    DATABASE);
             System.out.println("  CPU ms per image: 'service' = the ingest replicas; 'rest' = this JVM (S3Proxy, "
-                    + "Kafka, the H2 server and the clients)");
+                    + "Kafka, the clients" + (database.schema() == null ? " and the H2 server)"
+                    : ") and the PostgreSQL server's processes"));
             for (int i = 0; i < rounds.size(); i++) {
                 Round round = rounds.get(i);
                 System.out.printf(Locale.ROOT, "  round %d (%s)%n", i + 1, round.order());
@@ -130,6 +133,52 @@ class IngestBenchmark {
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
+    /** The replicas' database: an H2 server in this JVM, or a fresh schema of the PostgreSQL test server. */
+    private record Database(Path runner, Map<String, String> environment, EmbeddedDatabase h2, PostgresSchema schema)
+            implements AutoCloseable {
+
+        static Database start(Path folder) {
+            if (DATABASE.equals("postgresql")) {
+                PostgresSchema.unavailable().ifPresent(reason -> {
+                    throw new IllegalStateException("-Dbenchmark.database=postgresql: " + reason);
+                });
+                PostgresSchema schema = PostgresSchema.named("ingest_benchmark");
+                return new Database(Path.of("target/quarkus-app-postgresql/quarkus-run.jar"),
+                        Map.of("INGEST_DB_KIND", "postgresql", "INGEST_DB_URL", schema.jdbcUrl(),
+                                "INGEST_DB_USER", schema.user(), "INGEST_DB_PASSWORD", schema.password(),
+                                "QUARKUS_FLYWAY_SCHEMAS", schema.name()), null, schema);
+            }
+            if (!DATABASE.equals("h2")) {
+                throw new IllegalArgumentException("-Dbenchmark.database must be h2 or postgresql, got " + DATABASE);
+            }
+            EmbeddedDatabase h2 = EmbeddedDatabase.start(folder.resolve("db"), 0);
+            return new Database(Path.of("target/quarkus-app/quarkus-run.jar"), Map.of("INGEST_DB_URL",
+                    h2.jdbcUrl("ingest"), "INGEST_DB_USER", "ingest", "INGEST_DB_PASSWORD", "benchmark"), h2, null);
+        }
+
+        /** CPU seconds of the PostgreSQL server's processes (0 with H2, whose server runs in this JVM). */
+        double serverCpuSeconds() {
+            if (schema == null) {
+                return 0;
+            }
+            return ProcessHandle.allProcesses()
+                    .filter(process -> process.info().command().map(command -> command.contains("postgres"))
+                            .orElse(false))
+                    .mapToLong(process -> process.info().totalCpuDuration().map(java.time.Duration::toNanos)
+                            .orElse(0L)).sum() / 1e9;
+        }
+
+        @Override
+        public void close() {
+            if (h2 != null) {
+                h2.close();
+            }
+            if (schema != null) {
+                schema.close();
+            }
+        }
+    }
+
     /** One measured phase: wall time, and the CPU time of the replicas and of this JVM meanwhile. */
     private record Phase(int images, double seconds, double serviceCpu, double restCpu) {
 
@@ -137,15 +186,15 @@ class IngestBenchmark {
             void run() throws Exception;
         }
 
-        static Phase measure(IngestReplicas replicas, int images, Work work) throws Exception {
+        static Phase measure(IngestReplicas replicas, Database database, int images, Work work) throws Exception {
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             double service = replicas.cpuSeconds();
-            long rest = os.getProcessCpuTime();
+            double rest = os.getProcessCpuTime() / 1e9 + database.serverCpuSeconds();
             long start = System.nanoTime();
             work.run();
             return new Phase(images, (System.nanoTime() - start) / 1e9, replicas.cpuSeconds() - service,
-                    (os.getProcessCpuTime() - rest) / 1e9);
+                    os.getProcessCpuTime() / 1e9 + database.serverCpuSeconds() - rest);
         }
 
         double rate() {
