@@ -144,9 +144,7 @@ class IngestBenchmark {
                 });
                 PostgresSchema schema = PostgresSchema.named("ingest_benchmark");
                 return new Database(Path.of("target/quarkus-app-postgresql/quarkus-run.jar"),
-                        Map.of("INGEST_DB_KIND", "postgresql", "INGEST_DB_URL", schema.jdbcUrl(),
-                                "INGEST_DB_USER", schema.user(), "INGEST_DB_PASSWORD", schema.password(),
-                                "QUARKUS_FLYWAY_SCHEMAS", schema.name()), null, schema);
+                        IngestReplicas.postgresEnvironment(schema), null, schema);
             }
             if (!DATABASE.equals("h2")) {
                 throw new IllegalArgumentException("-Dbenchmark.database must be h2 or postgresql, got " + DATABASE);

@@ -3,6 +3,7 @@ package io.stagetune.ingest.replicas;
 import io.stagetune.common.storage.ObjectStoreSettings;
 import io.stagetune.localstack.infrastructure.FreePorts;
 import io.stagetune.localstack.infrastructure.ServiceProcess;
+import io.stagetune.testsupport.PostgresSchema;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,13 @@ final class IngestReplicas implements AutoCloseable {
     }
 
     /** CPU seconds used so far by all replicas together. */
+    /** The replicas' environment for a schema of the PostgreSQL test server (the runner built for PostgreSQL). */
+    static Map<String, String> postgresEnvironment(PostgresSchema schema) {
+        return Map.of("INGEST_DB_KIND", "postgresql", "INGEST_DB_URL", schema.jdbcUrl(),
+                "INGEST_DB_USER", schema.user(), "INGEST_DB_PASSWORD", schema.password(),
+                "QUARKUS_FLYWAY_SCHEMAS", schema.name());
+    }
+
     double cpuSeconds() {
         return processes.stream().mapToLong(process -> process.cpuTime().toNanos()).sum() / 1e9;
     }

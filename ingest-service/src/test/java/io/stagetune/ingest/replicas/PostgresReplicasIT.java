@@ -26,9 +26,7 @@ class PostgresReplicasIT extends ReplicaScenarios {
             Assumptions.abort(reason);
         });
         schema = PostgresSchema.named("ingest_replicas");
-        return Map.of("INGEST_DB_KIND", "postgresql", "INGEST_DB_URL", schema.jdbcUrl(),
-                "INGEST_DB_USER", schema.user(), "INGEST_DB_PASSWORD", schema.password(),
-                "QUARKUS_FLYWAY_SCHEMAS", schema.name());
+        return IngestReplicas.postgresEnvironment(schema);
     }
 
     @Override
