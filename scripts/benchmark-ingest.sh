@@ -3,7 +3,7 @@
 # 4 concurrent clients) into S3Proxy, with one replica and with two replicas sharing one database, beside the raw S3
 # put rate of the same files in the same run, in rounds that alternate the three phases' order (the ratios are the
 # medians of the rounds'). Options: -Dbenchmark.images=N -Dbenchmark.batch=N -Dbenchmark.clients=N
-# -Dbenchmark.warmup-batches=N (per replica, default 4) -Dbenchmark.rounds=N (default 3)
+# -Dbenchmark.warmup-batches=N (per replica, default 10) -Dbenchmark.rounds=N (default 3)
 # -Dbenchmark.database=h2|postgresql (default h2: the local stack's H2 server; postgresql: the test server on
 # 127.0.0.1:5432, as in production). It also prints the CPU time per image of the replicas and of the rest.
 set -euo pipefail

@@ -42,7 +42,7 @@ class IngestBenchmark {
     private static final int IMAGES = Integer.getInteger("benchmark.images", 10_000);
     private static final int BATCH = Integer.getInteger("benchmark.batch", 500);
     private static final int CLIENTS = Integer.getInteger("benchmark.clients", 4);
-    private static final int WARMUP_BATCHES_PER_REPLICA = Integer.getInteger("benchmark.warmup-batches", 4);
+    private static final int WARMUP_BATCHES_PER_REPLICA = Integer.getInteger("benchmark.warmup-batches", 10);
     private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
     /** {@code h2} (the local stack's H2 server, in this JVM) or {@code postgresql} (the test server, as in production). */
     private static final String DATABASE = System.getProperty("benchmark.database", "h2");
