@@ -1,5 +1,6 @@
 package io.stagetune.localstack.infrastructure;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -40,18 +41,27 @@ public final class FreePorts {
                 }
             }
         }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            HANDED_OUT.add(socket.getLocalPort());
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        // The kernel may give the same free port again: ask until it is one this JVM has not handed out yet.
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port", e);
+            }
         }
+        throw new IllegalStateException("no free port that was not handed out already after " + ATTEMPTS + " tries");
     }
 
-    /** The first port of the ephemeral range that {@code rangeFile} gives ("low high"), or Linux's default. */
+    /**
+     * The first port of the ephemeral range that {@code rangeFile} gives ("low high"), or Linux's default. Read line
+     * by line: the kernel reports a size of 0 for its files, and JDK 17's {@code Files.readString} then returned only
+     * the first byte ("3"), so every port came from the ephemeral range.
+     */
     static int ephemeralLow(Path rangeFile) {
-        try {
-            String[] bounds = Files.readString(rangeFile).trim().split("\\s+");
+        try (BufferedReader reader = Files.newBufferedReader(rangeFile)) {
+            String[] bounds = reader.readLine().trim().split("\\s+");
             return Integer.parseInt(bounds[0]);
         } catch (IOException | RuntimeException absent) {
             return DEFAULT_EPHEMERAL_LOW;

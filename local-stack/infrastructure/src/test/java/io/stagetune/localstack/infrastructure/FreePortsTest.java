@@ -1,10 +1,13 @@
 package io.stagetune.localstack.infrastructure;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -28,6 +31,18 @@ class FreePortsTest {
                 assertThat(server.getLocalPort()).isEqualTo(port);
             }
         }
+    }
+
+    @Test
+    void theKernelsOwnRangeFileIsReadWhole() throws IOException {
+        // The kernel reports a size of 0 for the file; a read that trusts the size gets only part of it.
+        Path kernel = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        Assumptions.assumeTrue(Files.isReadable(kernel), "no " + kernel + " on this machine");
+        String content;
+        try (InputStream in = Files.newInputStream(kernel)) {
+            content = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        assertThat(FreePorts.ephemeralLow(kernel)).isEqualTo(Integer.parseInt(content.trim().split("\\s+")[0]));
     }
 
     @Test
