@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -39,6 +40,10 @@ public class DatasetRepository {
     /** Selects images as manifest entries; a query adds its where clause. */
     private static final String ENTRIES = "select new io.stagetune.common.dataset.ManifestEntry(i.objectKey, i.sha256, "
             + "i.label, i.split, i.width, i.height, i.provenance) from DatasetImage i ";
+
+    /** The look-up query for each of {@link #LOOKUP_SIZES}, written once. */
+    private static final String[] LOOKUPS = Arrays.stream(LOOKUP_SIZES)
+            .mapToObj(size -> ENTRIES + "where " + keyLookup(size)).toArray(String[]::new);
 
     private final EntityManager em;
 
@@ -103,10 +108,9 @@ public class DatasetRepository {
         List<String> all = List.copyOf(sha256s);
         for (int from = 0; from < all.size(); from += QUERY_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + QUERY_CHUNK));
-            int size = lookupSize(chunk.size());
-            var query = em.createQuery(ENTRIES + "where " + keyLookup(size), ManifestEntry.class)
-                    .setParameter("dataset", datasetId);
-            for (int i = 0; i < size; i++) {
+            int lookup = lookupFor(chunk.size());
+            var query = em.createQuery(LOOKUPS[lookup], ManifestEntry.class).setParameter("dataset", datasetId);
+            for (int i = 0; i < LOOKUP_SIZES[lookup]; i++) {
                 query.setParameter("h" + i, chunk.get(Math.min(i, chunk.size() - 1)));
             }
             query.getResultStream().forEach(image -> found.put(image.sha256(), image));
@@ -114,17 +118,18 @@ public class DatasetRepository {
         return found;
     }
 
-    private static int lookupSize(int hashes) {
-        for (int size : LOOKUP_SIZES) {
-            if (hashes <= size) {
-                return size;
+    /** The index of the smallest look-up size that holds this many hashes. */
+    private static int lookupFor(int hashes) {
+        for (int lookup = 0; lookup < LOOKUP_SIZES.length; lookup++) {
+            if (hashes <= LOOKUP_SIZES[lookup]) {
+                return lookup;
             }
         }
         throw new IllegalArgumentException(hashes + " hashes in one look-up");
     }
 
     /** {@code (i.datasetId, i.sha256) in ((:dataset, :h0), (:dataset, :h1), ...)} with {@code size} hashes. */
-    static String keyLookup(int size) {
+    private static String keyLookup(int size) {
         StringBuilder where = new StringBuilder("(i.datasetId, i.sha256) in (");
         for (int i = 0; i < size; i++) {
             where.append(i == 0 ? "" : ", ").append("(:dataset, :h").append(i).append(')');

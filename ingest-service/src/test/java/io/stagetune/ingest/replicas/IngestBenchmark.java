@@ -20,14 +20,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Ingest throughput through the REST API of the packaged service, with one replica and with two sharing one database,
@@ -70,15 +75,15 @@ class IngestBenchmark {
             List<Round> rounds = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
                 String suffix = "-" + round;
-                Map<String, Phase.Work> work = new java.util.LinkedHashMap<>();
+                Map<String, Phase.Work> work = new LinkedHashMap<>();
                 work.put("raw", () -> rawPuts(store, images, "raw" + suffix + "/"));
                 work.put("one", () -> ingest(List.of(replicas.url(0)), "one-replica" + suffix, images));
                 work.put("two", () -> ingest(List.of(replicas.url(0), replicas.url(1)), "two-replicas" + suffix,
                         images));
                 // Round 1 runs raw, one, two; round 2 one, two, raw; round 3 two, raw, one; and so on.
                 List<String> order = new ArrayList<>(work.keySet());
-                java.util.Collections.rotate(order, -(round - 1));
-                Map<String, Phase> phases = new java.util.HashMap<>();
+                Collections.rotate(order, -(round - 1));
+                Map<String, Phase> phases = new HashMap<>();
                 for (String phase : order) {
                     phases.put(phase, Phase.measure(replicas, database, images.size(), work.get(phase)));
                 }
@@ -127,7 +132,7 @@ class IngestBenchmark {
         }
     }
 
-    private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> value) {
+    private static double median(List<Round> rounds, ToDoubleFunction<Round> value) {
         double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
@@ -162,7 +167,7 @@ class IngestBenchmark {
             return ProcessHandle.allProcesses()
                     .filter(process -> process.info().command().map(command -> command.contains("postgres"))
                             .orElse(false))
-                    .mapToLong(process -> process.info().totalCpuDuration().map(java.time.Duration::toNanos)
+                    .mapToLong(process -> process.info().totalCpuDuration().map(Duration::toNanos)
                             .orElse(0L)).sum() / 1e9;
         }
 

@@ -74,7 +74,6 @@ final class IngestReplicas implements AutoCloseable {
         return ports.size();
     }
 
-    /** CPU seconds used so far by all replicas together. */
     /** The replicas' environment for a schema of the PostgreSQL test server (the runner built for PostgreSQL). */
     static Map<String, String> postgresEnvironment(PostgresSchema schema) {
         return Map.of("INGEST_DB_KIND", "postgresql", "INGEST_DB_URL", schema.jdbcUrl(),
@@ -82,6 +81,7 @@ final class IngestReplicas implements AutoCloseable {
                 "QUARKUS_FLYWAY_SCHEMAS", schema.name());
     }
 
+    /** CPU seconds used so far by all replicas together. */
     double cpuSeconds() {
         return processes.stream().mapToLong(process -> process.cpuTime().toNanos()).sum() / 1e9;
     }
